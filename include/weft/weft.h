@@ -1,0 +1,213 @@
+/*
+ * weft: making new video frames (frame-rate conversion, retiming, in-betweening).
+ *
+ * The whole public API of libweft. Conventions:
+ * - Functions that can fail return 0 or a negative errno value (-EINVAL, -ENOMEM,
+ *   -ENODEV, -EAGAIN, -EIO, -ENOSYS); weft_strerror() names it and the log callback
+ *   carries the details (which argument, which condition).
+ * - Thread safety: one WeftContext is used by one thread at a time; different contexts
+ *   are independent and may be used from different threads at once. Functions that
+ *   take no context (weft_default_settings, weft_settings_set, weft_strerror, the
+ *   picture helpers) are thread-safe.
+ * - Every entry point checks its arguments and returns -EINVAL (logged) on misuse.
+ */
+#ifndef WEFT_WEFT_H
+#define WEFT_WEFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WEFT_API_VERSION_MAJOR 0
+#define WEFT_API_VERSION_MINOR 1
+#define WEFT_API_VERSION_PATCH 0
+
+/** Version string of the library at run time, e.g. "0.1.0". */
+const char *weft_version(void);
+
+/** Exact rational number; den > 0 for a valid value. */
+typedef struct WeftRational {
+    int64_t num;
+    int64_t den;
+} WeftRational;
+
+/* ---- pictures ------------------------------------------------------------------------ */
+
+/** Pixel formats. Planar YUV/RGB formats store one component per plane; *_PACKED formats
+ *  interleave components in plane 0. Samples wider than 8 bits are little-endian uint16
+ *  holding the value in the low bits (as FFmpeg's *LE formats). */
+typedef enum WeftPixelFormat {
+    WEFT_PIX_NONE = 0,
+    WEFT_PIX_GRAY8,
+    WEFT_PIX_GRAY16,
+    WEFT_PIX_RGB24,       /* packed R,G,B, 8 bits each, plane 0 */
+    WEFT_PIX_RGBA32,      /* packed R,G,B,A, 8 bits each, plane 0 */
+    WEFT_PIX_GBRP,        /* planar G,B,R 8 bits (FFmpeg gbrp) */
+    WEFT_PIX_YUV420P,
+    WEFT_PIX_YUV422P,
+    WEFT_PIX_YUV444P,
+    WEFT_PIX_YUVA420P,
+    WEFT_PIX_YUV420P10,
+    WEFT_PIX_YUV422P10,
+    WEFT_PIX_YUV444P10,
+    WEFT_PIX_YUV420P12,
+    WEFT_PIX_YUV422P12,
+    WEFT_PIX_YUV444P12,
+    WEFT_PIX_YUV420P16,
+    WEFT_PIX_YUV444P16,
+    WEFT_PIX_YUVA444P16,
+    WEFT_PIX_COUNT
+} WeftPixelFormat;
+
+/** Colour description, carried from input to output unchanged. Values are the ITU-T H.273
+ *  code points (the same numbers FFmpeg's AVColor* enums use); 2 = unspecified. */
+typedef struct WeftColor {
+    int primaries;
+    int transfer;
+    int matrix;
+    int range;           /* 0 unspecified, 1 limited (tv), 2 full (pc), as FFmpeg */
+    int chroma_location; /* as FFmpeg's AVChromaLocation */
+} WeftColor;
+
+/** A picture in host memory. The library never frees the planes of a picture it is given.
+ *  Pictures it returns own their planes; release them with weft_picture_unref(). */
+typedef struct WeftPicture {
+    int width, height;
+    WeftPixelFormat format;
+    uint8_t *data[4];
+    ptrdiff_t stride[4];   /* bytes between rows; may be negative */
+    int64_t pts;           /* in units of time_base */
+    WeftRational time_base;
+    WeftColor color;
+    /* Owner of the planes when the library allocated them; NULL otherwise. */
+    void *buffer;
+    void (*free_buffer)(void *opaque, void *buffer);
+    void *free_opaque;
+} WeftPicture;
+
+/** Facts about a pixel format. Returns -EINVAL for an unknown format. */
+typedef struct WeftFormatInfo {
+    const char *name;
+    int planes;           /* number of planes in memory */
+    int components;       /* colour components including alpha */
+    int bits;             /* bits per sample */
+    int log2_chroma_w;    /* chroma subsampling shifts (0 for RGB/grey/4:4:4) */
+    int log2_chroma_h;
+    int has_alpha;
+    int is_rgb;
+} WeftFormatInfo;
+int weft_format_info(WeftPixelFormat format, WeftFormatInfo *out);
+
+/** Allocates planes for a width x height picture of a format (32-byte aligned rows).
+ *  Errors: -EINVAL (bad size or format), -ENOMEM. */
+int weft_picture_alloc(WeftPicture *pic, int width, int height, WeftPixelFormat format);
+/** Releases planes the library allocated and clears the picture. NULL-safe. */
+void weft_picture_unref(WeftPicture *pic);
+
+/** Dense optical flow in pixels: u (x) and v (y) planes, each width*height floats, row
+ *  stride = width. Point (x, y) of the first frame moves to (x + u, y + v) in the second.
+ *  Allocated by the library in weft_compute_flow(); release with weft_flow_unref(). */
+typedef struct WeftFlow {
+    int width, height;
+    float *u, *v;
+} WeftFlow;
+void weft_flow_unref(WeftFlow *flow);
+
+/* ---- settings ------------------------------------------------------------------------ */
+
+enum { WEFT_DEVICE_CPU = -1, WEFT_DEVICE_AUTO = -2 };
+
+typedef enum WeftMethod {
+    WEFT_METHOD_FLOW = 0,  /* classical optical flow + occlusion-aware synthesis */
+    WEFT_METHOD_BLEND = 1, /* cross-fade (for comparison) */
+} WeftMethod;
+
+typedef enum WeftFlowQuality {
+    WEFT_QUALITY_FAST = 0,   /* flow on a reduced-resolution pyramid: throughput */
+    WEFT_QUALITY_MEDIUM = 1, /* default: refinement down to half resolution */
+    WEFT_QUALITY_HIGH = 2,   /* refinement at full resolution: best accuracy */
+} WeftFlowQuality;
+
+enum { WEFT_LOG_ERROR = 0, WEFT_LOG_WARNING = 1, WEFT_LOG_INFO = 2, WEFT_LOG_VERBOSE = 3,
+       WEFT_LOG_DEBUG = 4 };
+
+/** Every field has a documented default (weft_default_settings()); the settings table
+ *  inside the library is the single source of names, defaults, ranges and help. */
+typedef struct WeftSettings {
+    int device;          /* -1 CPU, -2 auto (Vulkan if present, else CPU), >= 0 Vulkan index.
+                            default -2 */
+    char device_name[64];/* if non-empty, choose the Vulkan device whose name contains this */
+    int threads;         /* CPU threads, 0 = number of cores. default 0 */
+    WeftRational fps;    /* output frame rate for the stream API; {0,0} = use factor.
+                            default {0,0} */
+    int factor;          /* output rate = input rate * factor when fps is unset. default 2 */
+    int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
+    int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
+    int log_level;       /* highest level passed to the callback. default WEFT_LOG_INFO */
+    void (*log)(void *opaque, int level, const char *msg); /* NULL: stderr */
+    void *log_opaque;
+} WeftSettings;
+
+/** Fills s with the defaults. */
+void weft_default_settings(WeftSettings *s);
+
+/** Sets one setting by name from text ("device", "cpu"|"auto"|"vulkan"|"vulkan:N"|N;
+ *  "fps", "60" or "60000/1001"; ...). Errors: -EINVAL (unknown name or bad value; nothing
+ *  changed), -ERANGE (value outside the documented range). */
+int weft_settings_set(WeftSettings *s, const char *name, const char *value);
+
+/** One row of the settings table, for front ends that list options (CLI --help, the
+ *  FFmpeg filter's AVOptions). Returns NULL past the end. */
+typedef struct WeftSettingInfo {
+    const char *name;
+    const char *default_value; /* as text */
+    const char *help;
+    const char *range;         /* as text, e.g. "cpu|auto|vulkan[:N]" or "1..64" */
+} WeftSettingInfo;
+const WeftSettingInfo *weft_setting_info(int index);
+
+/* ---- context ------------------------------------------------------------------------- */
+
+typedef struct WeftContext WeftContext;
+
+/** Opens a context: picks the device and loads its pipelines.
+ *  Errors: -EINVAL (bad settings), -ENODEV (a Vulkan device was asked for and none
+ *  matches), -ENOMEM. On error *out is NULL. */
+int weft_open(WeftContext **out, const WeftSettings *s);
+
+/** Closes a context and sets *c to NULL. NULL-safe. */
+void weft_close(WeftContext **c);
+
+/** Name of the device the context runs on ("cpu (N threads)" or the Vulkan device name). */
+const char *weft_device_name(const WeftContext *c);
+
+/** Stream API. Feed source pictures in presentation order with increasing pts (pass
+ *  NULL at the end of the stream), take output pictures until -EAGAIN (needs more input)
+ *  or -EOF-like WEFT_EOF (all output delivered). Output pts are in the time base
+ *  1/fps (pts k = frame k at the output rate, offset by the first input's time).
+ *  Errors: -EINVAL (size/format change mid-stream, non-increasing pts), -ENOMEM, -EIO. */
+#define WEFT_EOF (-541478725) /* same value as FFmpeg's AVERROR_EOF */
+int weft_send_picture(WeftContext *c, const WeftPicture *in);
+int weft_get_picture(WeftContext *c, WeftPicture *out);
+
+/** One-shot: the in-between of a and b at time t in (0, 1). out is allocated by the
+ *  library with a's size and format (release with weft_picture_unref()).
+ *  Errors: -EINVAL (t outside (0,1), different sizes or formats), -ENOMEM, -EIO. */
+int weft_interpolate(WeftContext *c, const WeftPicture *a, const WeftPicture *b, double t,
+                     WeftPicture *out);
+
+/** One-shot: dense flow from a to b (forward) and, if backward is non-NULL, from b to a.
+ *  Errors: -EINVAL (different sizes), -ENOMEM, -EIO. */
+int weft_compute_flow(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
+                      WeftFlow *forward, WeftFlow *backward);
+
+/** Text for an error code returned by weft_*. Never NULL. */
+const char *weft_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WEFT_WEFT_H */

@@ -1,0 +1,276 @@
+/* Context: device choice, the one-shot calls, and the pair state they share with the
+ * stream pipeline. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/context.h"
+#include "core/convert.h"
+#include "core/pipeline.h"
+#include "core/settings.h"
+
+const char *weft_version(void)
+{
+    return WEFT_VERSION_STRING;
+}
+
+static int open_device(WeftContext *c)
+{
+    const WeftSettings *s = &c->settings;
+    if (s->device == WEFT_DEVICE_CPU)
+        return cpu_device_create(&c->dev, &c->log, s->threads);
+    int index = s->device_name[0] ? -1 : (s->device == WEFT_DEVICE_AUTO ? 0 : s->device);
+    int err = gpu_device_create(&c->dev, &c->log, index, s->device_name);
+    if (err < 0 && s->device == WEFT_DEVICE_AUTO) {
+        log_verbose(&c->log, "no usable Vulkan device (%s); using the C path",
+                    weft_strerror(err));
+        return cpu_device_create(&c->dev, &c->log, s->threads);
+    }
+    if (err < 0)
+        log_error(&c->log, "Vulkan device %s not available: %s",
+                  s->device_name[0] ? s->device_name : "requested", weft_strerror(err));
+    return err;
+}
+
+int weft_open(WeftContext **out, const WeftSettings *s)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!s)
+        return -EINVAL;
+    WeftContext *c = calloc(1, sizeof(*c));
+    if (!c)
+        return -ENOMEM;
+    c->settings = *s;
+    c->log = (Log){ .callback = s->log, .opaque = s->log_opaque, .level = s->log_level };
+    int err = settings_validate(s, &c->log);
+    if (err < 0)
+        goto fail;
+    err = open_device(c);
+    if (err < 0)
+        goto fail;
+    log_verbose(&c->log, "device: %s", c->dev->name);
+    *out = c;
+    return 0;
+fail:
+    weft_close(&c);
+    return err;
+}
+
+void weft_close(WeftContext **pc)
+{
+    if (!pc || !*pc)
+        return;
+    WeftContext *c = *pc;
+    pipeline_destroy(&c->pipeline);
+    pair_release(&c->pair);
+    device_destroy(&c->dev);
+    free(c);
+    *pc = NULL;
+}
+
+const char *weft_device_name(const WeftContext *c)
+{
+    return c && c->dev ? c->dev->name : "none";
+}
+
+void pair_release(PairState *p)
+{
+    flow_destroy(&p->flow);
+    synth_destroy(&p->synth);
+    for (int i = 0; i < 2; i++) {
+        device_tensor_free(&p->frame[i]);
+        device_tensor_free(&p->luma[i]);
+    }
+    device_tensor_free(&p->flow_fwd);
+    device_tensor_free(&p->flow_bwd);
+    device_tensor_free(&p->out);
+    free(p->host_planes);
+    free(p->host_luma);
+    memset(p, 0, sizeof(*p));
+}
+
+int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format)
+{
+    PairState *p = &c->pair;
+    int channels = convert_components(format);
+    if (p->width == width && p->height == height && p->format == format)
+        return 0;
+    pair_release(p);
+    p->width = width;
+    p->height = height;
+    p->format = format;
+    p->channels = channels;
+    size_t n = (size_t)width * height;
+    p->host_planes = malloc(n * channels * sizeof(float));
+    p->host_luma = malloc(n * sizeof(float));
+    int err = -ENOMEM;
+    if (!p->host_planes || !p->host_luma)
+        goto fail;
+    for (int i = 0; i < 2; i++) {
+        if ((err = device_tensor(c->dev, &p->frame[i], channels, height, width)) < 0 ||
+            (err = device_tensor(c->dev, &p->luma[i], 1, height, width)) < 0)
+            goto fail;
+    }
+    if ((err = device_tensor(c->dev, &p->flow_fwd, 2, height, width)) < 0 ||
+        (err = device_tensor(c->dev, &p->flow_bwd, 2, height, width)) < 0 ||
+        (err = device_tensor(c->dev, &p->out, channels, height, width)) < 0)
+        goto fail;
+    if (c->settings.method == WEFT_METHOD_FLOW &&
+        (err = flow_create(&p->flow, c->dev, c->settings.quality, width, height)) < 0)
+        goto fail;
+    if ((err = synth_create(&p->synth, c->dev, channels, width, height)) < 0)
+        goto fail;
+    return 0;
+fail:
+    log_error(&c->log, "cannot set up %dx%d frames: %s", width, height, weft_strerror(err));
+    pair_release(p);
+    return err;
+}
+
+int pair_load(WeftContext *c, int slot, const WeftPicture *pic)
+{
+    PairState *p = &c->pair;
+    convert_to_float(pic, p->host_planes);
+    convert_luma(pic->format, p->host_planes, p->width, p->height, p->host_luma);
+    int err = device_upload(c->dev, &p->frame[slot], p->host_planes);
+    if (err >= 0)
+        err = device_upload(c->dev, &p->luma[slot], p->host_luma);
+    p->prepared = 0;
+    return err;
+}
+
+int pair_prepare(WeftContext *c)
+{
+    PairState *p = &c->pair;
+    if (p->prepared)
+        return 0;
+    int err;
+    if (c->settings.method == WEFT_METHOD_FLOW) {
+        err = flow_compute(p->flow, &p->luma[0], &p->luma[1], &p->flow_fwd, &p->flow_bwd);
+    } else {
+        /* blend: zero flow both ways makes synthesis a cross-fade */
+        size_t n = 2 * (size_t)p->width * p->height;
+        float *zero = calloc(n, sizeof(float));
+        err = zero ? device_upload(c->dev, &p->flow_fwd, zero) : -ENOMEM;
+        if (err >= 0)
+            err = device_upload(c->dev, &p->flow_bwd, zero);
+        free(zero);
+    }
+    if (err >= 0)
+        err = synth_prepare(p->synth, &p->frame[0], &p->frame[1], &p->flow_fwd, &p->flow_bwd);
+    if (err < 0) {
+        log_error(&c->log, "flow/synthesis failed: %s", weft_strerror(err));
+        return err;
+    }
+    p->prepared = 1;
+    return 0;
+}
+
+int pair_render(WeftContext *c, double t, WeftPicture *out)
+{
+    PairState *p = &c->pair;
+    int err = synth_frame(p->synth, (float)t, &p->out);
+    if (err >= 0)
+        err = device_download(c->dev, &p->out, p->host_planes);
+    if (err >= 0)
+        err = weft_picture_alloc(out, p->width, p->height, p->format);
+    if (err < 0)
+        return err;
+    convert_from_float(p->host_planes, out);
+    return 0;
+}
+
+static int check_picture(const Log *log, const WeftPicture *pic)
+{
+    WeftFormatInfo fi;
+    CHECK_ARG(log, pic != NULL);
+    CHECK_ARG(log, weft_format_info(pic->format, &fi) == 0);
+    CHECK_ARG(log, pic->width > 0 && pic->height > 0);
+    CHECK_ARG(log, pic->width <= 32768 && pic->height <= 32768);
+    for (int i = 0; i < fi.planes; i++)
+        CHECK_ARG(log, pic->data[i] != NULL);
+    return 0;
+}
+
+static int check_pair(const Log *log, const WeftPicture *a, const WeftPicture *b)
+{
+    int err;
+    if ((err = check_picture(log, a)) < 0 || (err = check_picture(log, b)) < 0)
+        return err;
+    if (a->width != b->width || a->height != b->height || a->format != b->format) {
+        log_error(log, "the two frames differ in size or format (%dx%d vs %dx%d)", a->width,
+                  a->height, b->width, b->height);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int weft_interpolate(WeftContext *c, const WeftPicture *a, const WeftPicture *b, double t,
+                     WeftPicture *out)
+{
+    if (!c)
+        return -EINVAL;
+    CHECK_ARG(&c->log, out != NULL);
+    CHECK_ARG(&c->log, t > 0.0 && t < 1.0);
+    int err = check_pair(&c->log, a, b);
+    if (err < 0)
+        return err;
+    memset(out, 0, sizeof(*out));
+    if ((err = pair_configure(c, a->width, a->height, a->format)) < 0 ||
+        (err = pair_load(c, 0, a)) < 0 || (err = pair_load(c, 1, b)) < 0 ||
+        (err = pair_prepare(c)) < 0 || (err = pair_render(c, t, out)) < 0)
+        return err;
+    out->pts = a->pts;
+    out->time_base = a->time_base;
+    out->color = a->color;
+    return 0;
+}
+
+static int download_flow(WeftContext *c, const WeftTensor *t, WeftFlow *f)
+{
+    size_t n = (size_t)t->w * t->h;
+    float *both = malloc(2 * n * sizeof(float));
+    f->u = malloc(n * sizeof(float));
+    f->v = malloc(n * sizeof(float));
+    int err = both && f->u && f->v ? device_download(c->dev, t, both) : -ENOMEM;
+    if (err < 0) {
+        free(both);
+        weft_flow_unref(f);
+        return err;
+    }
+    memcpy(f->u, both, n * sizeof(float));
+    memcpy(f->v, both + n, n * sizeof(float));
+    f->width = t->w;
+    f->height = t->h;
+    free(both);
+    return 0;
+}
+
+int weft_compute_flow(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
+                      WeftFlow *forward, WeftFlow *backward)
+{
+    if (!c)
+        return -EINVAL;
+    CHECK_ARG(&c->log, forward != NULL);
+    int err = check_pair(&c->log, a, b);
+    if (err < 0)
+        return err;
+    memset(forward, 0, sizeof(*forward));
+    if (backward)
+        memset(backward, 0, sizeof(*backward));
+    if (c->settings.method != WEFT_METHOD_FLOW) {
+        log_error(&c->log, "flow needs method=flow");
+        return -EINVAL;
+    }
+    PairState *p = &c->pair;
+    if ((err = pair_configure(c, a->width, a->height, a->format)) < 0 ||
+        (err = pair_load(c, 0, a)) < 0 || (err = pair_load(c, 1, b)) < 0)
+        return err;
+    err = flow_compute(p->flow, &p->luma[0], &p->luma[1], &p->flow_fwd, &p->flow_bwd);
+    if (err >= 0)
+        err = download_flow(c, &p->flow_fwd, forward);
+    if (err >= 0 && backward && (err = download_flow(c, &p->flow_bwd, backward)) < 0)
+        weft_flow_unref(forward);
+    return err;
+}

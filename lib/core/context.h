@@ -1,0 +1,44 @@
+#ifndef WEFT_CORE_CONTEXT_H
+#define WEFT_CORE_CONTEXT_H
+
+#include "core/device.h"
+#include "core/log.h"
+#include "flow/flow.h"
+#include "synth/synth.h"
+#include "weft/weft.h"
+
+/* What the context keeps for the current pair of source frames: both frames and their
+ * luma on the device, both flows, and the synthesiser prepared for the pair. Kept between
+ * calls so that every in-between of one pair reuses the same flow. */
+typedef struct PairState {
+    int width, height, channels;
+    WeftPixelFormat format;
+    WeftTensor frame[2], luma[2], flow_fwd, flow_bwd, out;
+    float *host_planes;      /* channels * h * w scratch for conversion */
+    float *host_luma;        /* h * w */
+    FlowEstimator *flow;
+    Synth *synth;
+    int prepared;            /* synth_prepare done for frame[0], frame[1] */
+} PairState;
+
+struct Pipeline;
+
+struct WeftContext {
+    WeftSettings settings;
+    Log log;
+    Device *dev;
+    PairState pair;
+    struct Pipeline *pipeline;
+};
+
+/* Makes (or reuses) device storage for pictures of this size and format. */
+int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format);
+/* Uploads picture `pic` into slot 0 or 1 (invalidates the prepared pair). */
+int pair_load(WeftContext *c, int slot, const WeftPicture *pic);
+/* Computes both flows for the loaded pair and prepares synthesis (once per pair). */
+int pair_prepare(WeftContext *c);
+/* Makes the in-between at t into a newly allocated picture (format of the pair). */
+int pair_render(WeftContext *c, double t, WeftPicture *out);
+void pair_release(PairState *p);
+
+#endif

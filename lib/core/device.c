@@ -1,0 +1,74 @@
+/* Device-independent entry points: argument checks, then the implementation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device.h"
+
+void device_destroy(Device **d)
+{
+    if (!d || !*d)
+        return;
+    (*d)->impl->destroy(*d);
+    *d = NULL;
+}
+
+int device_tensor(Device *d, WeftTensor *t, int c, int h, int w)
+{
+    if (!d || !t)
+        return -EINVAL;
+    memset(t, 0, sizeof(*t));
+    if (c <= 0 || h <= 0 || w <= 0 || (size_t)c * (size_t)h > ((size_t)1 << 40) / (size_t)w) {
+        log_error(d->log, "tensor size %dx%dx%d is invalid", c, h, w);
+        return -EINVAL;
+    }
+    t->c = c;
+    t->h = h;
+    t->w = w;
+    t->dev = d;
+    int err = d->impl->tensor_create(d, t);
+    if (err < 0)
+        memset(t, 0, sizeof(*t));
+    return err;
+}
+
+void device_tensor_free(WeftTensor *t)
+{
+    if (!t || !t->dev)
+        return;
+    t->dev->impl->tensor_destroy(t->dev, t);
+    memset(t, 0, sizeof(*t));
+}
+
+int device_upload(Device *d, WeftTensor *t, const float *src)
+{
+    if (!d || !t || !src || t->dev != d)
+        return -EINVAL;
+    return d->impl->upload(d, t, src);
+}
+
+int device_download(Device *d, const WeftTensor *t, float *dst)
+{
+    if (!d || !t || !dst || t->dev != d)
+        return -EINVAL;
+    return d->impl->download(d, t, dst);
+}
+
+int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors)
+{
+    if (!d || !op || !params || !tensors)
+        return -EINVAL;
+    for (int i = 0; i < op->num_tensors; i++) {
+        if (!tensors[i] || tensors[i]->dev != d) {
+            log_error(d->log, "op %s: tensor %d is missing or on another device", op->name, i);
+            return -EINVAL;
+        }
+    }
+    return d->impl->run(d, op, params, tensors);
+}
+
+int device_finish(Device *d)
+{
+    if (!d)
+        return -EINVAL;
+    return d->impl->finish(d);
+}

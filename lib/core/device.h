@@ -1,0 +1,55 @@
+/*
+ * A device allocates tensors, moves them to and from the host, and runs ops.
+ * Two implementations: lib/cpu/ (the C path: thread pool over op rows) and lib/gpu/
+ * (Vulkan compute). Algorithms only talk to this interface, so both paths run the same
+ * algorithm step for step.
+ *
+ * Ordering: ops run in submission order; device_download() and device_finish() wait for
+ * all work submitted before them. GPU devices may batch ops into one command buffer.
+ */
+#ifndef WEFT_CORE_DEVICE_H
+#define WEFT_CORE_DEVICE_H
+
+#include <stddef.h>
+
+#include "core/log.h"
+#include "core/tensor.h"
+#include "ops/op.h"
+
+typedef struct Device Device;
+
+typedef struct DeviceImpl {
+    const char *kind; /* "cpu" or "vulkan" */
+    int (*tensor_create)(Device *d, WeftTensor *t);       /* t->c,h,w set; fills storage */
+    void (*tensor_destroy)(Device *d, WeftTensor *t);
+    int (*upload)(Device *d, WeftTensor *t, const float *src);  /* dense c*h*w floats */
+    int (*download)(Device *d, const WeftTensor *t, float *dst);
+    int (*run)(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
+    int (*finish)(Device *d);
+    void (*destroy)(Device *d);
+} DeviceImpl;
+
+struct Device {
+    const DeviceImpl *impl;
+    Log *log;
+    char name[128];
+    void *priv;
+};
+
+/* Creates the C-path device with `threads` worker threads (0 = number of cores). */
+int cpu_device_create(Device **out, Log *log, int threads);
+/* Creates a Vulkan device: index >= 0, or -1 for the first device whose name contains
+ * `name_filter` (or the first device at all when it is NULL/empty). -ENODEV if none. */
+int gpu_device_create(Device **out, Log *log, int index, const char *name_filter);
+void device_destroy(Device **d);
+
+/* Tensor helpers: allocate (c, h, w) on d; destroy is NULL-safe and clears *t. */
+int device_tensor(Device *d, WeftTensor *t, int c, int h, int w);
+void device_tensor_free(WeftTensor *t);
+int device_upload(Device *d, WeftTensor *t, const float *src);
+int device_download(Device *d, const WeftTensor *t, float *dst);
+/* Checks tensor count/devices and runs the op; returns 0 or negative errno. */
+int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
+int device_finish(Device *d);
+
+#endif

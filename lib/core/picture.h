@@ -1,0 +1,11 @@
+#ifndef WEFT_CORE_PICTURE_H
+#define WEFT_CORE_PICTURE_H
+
+#include <stddef.h>
+
+#include "weft/weft.h"
+
+void picture_plane_size(const WeftFormatInfo *fi, int width, int height, int plane,
+                        size_t *row_bytes, int *rows);
+
+#endif

@@ -1,0 +1,227 @@
+/* The settings table: the one place a setting's name, default, range and help live.
+ * weft_settings_set(), the CLI's options and --help, and the FFmpeg filter's options all
+ * read it. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/settings.h"
+
+static int parse_int(const char *v, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno)
+        return -EINVAL;
+    if (x < lo || x > hi)
+        return -ERANGE;
+    *out = (int)x;
+    return 0;
+}
+
+int settings_parse_rational(const char *v, WeftRational *out)
+{
+    char *end;
+    errno = 0;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (!isdigit((unsigned char)*v))
+        return -EINVAL;
+    long long num = strtoll(v, &end, 10);
+    long long den = 1;
+    if (errno || num < 0)
+        return -EINVAL;
+    if (*end == '/' || *end == ':') {
+        const char *d = end + 1;
+        if (!isdigit((unsigned char)*d))
+            return -EINVAL;
+        den = strtoll(d, &end, 10);
+        if (errno || den <= 0)
+            return -EINVAL;
+    } else if (*end == '.') {
+        /* decimal: "29.97" -> 2997/100, exactly as written */
+        const char *f = end + 1;
+        int digits = 0;
+        while (isdigit((unsigned char)f[digits]))
+            digits++;
+        if (digits == 0 || digits > 9)
+            return -EINVAL;
+        for (int i = 0; i < digits; i++) {
+            if (num > (LLONG_MAX - 9) / 10)
+                return -ERANGE;
+            num = num * 10 + (f[i] - '0');
+            den *= 10;
+        }
+        end = (char *)f + digits;
+    }
+    if (*end)
+        return -EINVAL;
+    if (num == 0)
+        return -ERANGE;
+    if (num > INT32_MAX || den > INT32_MAX)
+        return -ERANGE;
+    long long a = num, b = den;
+    while (b) {
+        long long r = a % b;
+        a = b;
+        b = r;
+    }
+    out->num = num / a;
+    out->den = den / a;
+    return 0;
+}
+
+static int set_device(WeftSettings *s, const char *v)
+{
+    if (!strcmp(v, "cpu")) {
+        s->device = WEFT_DEVICE_CPU;
+    } else if (!strcmp(v, "auto")) {
+        s->device = WEFT_DEVICE_AUTO;
+    } else if (!strcmp(v, "vulkan") || !strcmp(v, "gpu")) {
+        s->device = 0;
+        s->device_name[0] = 0;
+    } else if (!strncmp(v, "vulkan:", 7)) {
+        int idx;
+        if (parse_int(v + 7, 0, 255, &idx) == 0) {
+            s->device = idx;
+            s->device_name[0] = 0;
+        } else {
+            if (!v[7] || strlen(v + 7) >= sizeof(s->device_name))
+                return -EINVAL;
+            s->device = 0;
+            snprintf(s->device_name, sizeof(s->device_name), "%s", v + 7);
+        }
+    } else {
+        int idx;
+        int err = parse_int(v, 0, 255, &idx);
+        if (err < 0)
+            return err;
+        s->device = idx;
+    }
+    return 0;
+}
+
+static int set_threads(WeftSettings *s, const char *v)
+{
+    return parse_int(v, 0, 256, &s->threads);
+}
+
+static int set_fps(WeftSettings *s, const char *v)
+{
+    WeftRational r;
+    int err = settings_parse_rational(v, &r);
+    if (err < 0)
+        return err;
+    if ((double)r.num / (double)r.den > 1000.0)
+        return -ERANGE;
+    s->fps = r;
+    return 0;
+}
+
+static int set_factor(WeftSettings *s, const char *v)
+{
+    return parse_int(v, 1, 64, &s->factor);
+}
+
+static int set_enum(int *field, const char *v, const char *const *names)
+{
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(v, names[i])) {
+            *field = i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static const char *const method_names[] = { "flow", "blend", NULL };
+static const char *const quality_names[] = { "fast", "medium", "high", NULL };
+static const char *const log_names[] = { "error", "warning", "info", "verbose", "debug", NULL };
+
+static int set_method(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->method, v, method_names);
+}
+
+static int set_quality(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->quality, v, quality_names);
+}
+
+static int set_log_level(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->log_level, v, log_names);
+}
+
+typedef struct SettingRow {
+    WeftSettingInfo info;
+    int (*set)(WeftSettings *s, const char *value);
+} SettingRow;
+
+static const SettingRow settings_table[] = {
+    { { "device", "auto", "where to compute: cpu (the C path), vulkan[:N|:NAME], or auto",
+        "cpu|auto|vulkan[:N|:NAME]|N" }, set_device },
+    { { "threads", "0", "CPU threads for the C path (0 = all cores)", "0..256" }, set_threads },
+    { { "fps", "", "output frame rate, e.g. 60 or 60000/1001 (unset: input rate x factor)",
+        "rational > 0, <= 1000" }, set_fps },
+    { { "factor", "2", "output rate = input rate x factor (when fps is unset)", "1..64" },
+      set_factor },
+    { { "method", "flow", "how in-betweens are made: flow (optical flow) or blend",
+        "flow|blend" }, set_method },
+    { { "quality", "medium", "optical flow quality: fast, medium or high", "fast|medium|high" },
+      set_quality },
+    { { "log-level", "info", "how much the library logs", "error|warning|info|verbose|debug" },
+      set_log_level },
+};
+
+#define NUM_SETTINGS (int)(sizeof(settings_table) / sizeof(settings_table[0]))
+
+void weft_default_settings(WeftSettings *s)
+{
+    if (!s)
+        return;
+    memset(s, 0, sizeof(*s));
+    for (int i = 0; i < NUM_SETTINGS; i++)
+        if (settings_table[i].info.default_value[0])
+            settings_table[i].set(s, settings_table[i].info.default_value);
+}
+
+int weft_settings_set(WeftSettings *s, const char *name, const char *value)
+{
+    if (!s || !name || !value)
+        return -EINVAL;
+    for (int i = 0; i < NUM_SETTINGS; i++) {
+        if (!strcmp(settings_table[i].info.name, name)) {
+            WeftSettings copy = *s; /* nothing changes on error */
+            int err = settings_table[i].set(&copy, value);
+            if (err < 0)
+                return err;
+            *s = copy;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+const WeftSettingInfo *weft_setting_info(int index)
+{
+    if (index < 0 || index >= NUM_SETTINGS)
+        return NULL;
+    return &settings_table[index].info;
+}
+
+int settings_validate(const WeftSettings *s, const Log *log)
+{
+    CHECK_ARG(log, s->device >= WEFT_DEVICE_AUTO && s->device <= 255);
+    CHECK_ARG(log, s->threads >= 0 && s->threads <= 256);
+    CHECK_ARG(log, (s->fps.num == 0 && s->fps.den == 0) || (s->fps.num > 0 && s->fps.den > 0));
+    CHECK_ARG(log, s->factor >= 1 && s->factor <= 64);
+    CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND);
+    CHECK_ARG(log, s->quality >= WEFT_QUALITY_FAST && s->quality <= WEFT_QUALITY_HIGH);
+    CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
+    return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * The op table: every per-pixel step of every algorithm is an op.
+ *
+ * An op has
+ *  - a parameter struct (its contract, in lib/ops/<op>.h) made only of 4-byte int32 /
+ *    float fields, at most 128 bytes: it is passed verbatim as the shader's push constant
+ *    block (std430 layout: same order, same types), and to the C implementation;
+ *  - a C implementation over a range of "rows" (the unit the CPU device threads over; a
+ *    row must be independent of every other row so the result does not depend on the
+ *    thread count);
+ *  - a compute shader shaders/<name>.comp with the same contract: binding i of set 0 is
+ *    tensor i (a std430 buffer of float, dense C x H x W), in the order the op lists them
+ *    (inputs first, then outputs); it runs `grid` invocations with local size `local`;
+ *  - a test in tests/ops/ that runs both on random inputs of odd sizes.
+ *
+ * Algorithms call the op's typed wrapper (e.g. op_warp()), which fills the parameter
+ * struct from the tensors and calls device_run().
+ */
+#ifndef WEFT_OPS_OP_H
+#define WEFT_OPS_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/tensor.h"
+
+#define OP_MAX_TENSORS 8
+#define OP_MAX_PARAMS_SIZE 128
+
+typedef struct OpInfo {
+    const char *name;       /* also the shader's file name: shaders/<name>.comp */
+    int num_tensors;        /* inputs + outputs, as bound to the shader */
+    size_t params_size;
+    /* Number of independent rows the C implementation is split into. */
+    int (*rows)(const void *params, WeftTensor *const *t);
+    /* Runs rows [row_begin, row_end). */
+    void (*cpu)(const void *params, WeftTensor *const *t, int row_begin, int row_end);
+    /* Invocation counts in x, y, z for the shader (before dividing by local size). */
+    void (*grid)(const void *params, WeftTensor *const *t, uint32_t grid[3]);
+    uint32_t local[3];      /* the shader's local_size_x/y/z */
+} OpInfo;
+
+/* All ops, for the op tests and the conformance runner; NULL-terminated. */
+extern const OpInfo *const op_table[];
+const OpInfo *op_find(const char *name);
+
+#endif

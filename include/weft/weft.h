@@ -80,6 +80,8 @@ typedef struct WeftPicture {
     uint8_t *data[4];
     ptrdiff_t stride[4];   /* bytes between rows; may be negative */
     int64_t pts;           /* in units of time_base */
+    int64_t duration;      /* in units of time_base; 0 = unknown (the stream API then
+                              assumes the previous frame interval for the last frame) */
     WeftRational time_base;
     WeftColor color;
     /* Owner of the planes when the library allocated them; NULL otherwise. */
@@ -184,11 +186,24 @@ void weft_close(WeftContext **c);
 /** Name of the device the context runs on ("cpu (N threads)" or the Vulkan device name). */
 const char *weft_device_name(const WeftContext *c);
 
-/** Stream API. Feed source pictures in presentation order with increasing pts (pass
- *  NULL at the end of the stream), take output pictures until -EAGAIN (needs more input)
- *  or -EOF-like WEFT_EOF (all output delivered). Output pts are in the time base
- *  1/fps (pts k = frame k at the output rate, offset by the first input's time).
- *  Errors: -EINVAL (size/format change mid-stream, non-increasing pts), -ENOMEM, -EIO. */
+/** Stream API (as dav1d's send/get).
+ *  weft_send_picture(): feeds the next source picture, in presentation order with strictly
+ *  increasing pts (pts, duration and time_base are read; time_base must stay the same
+ *  for the whole stream); NULL marks the end of the stream. The picture is copied.
+ *  Returns 0, or -EAGAIN when output is waiting: call weft_get_picture() until it returns
+ *  -EAGAIN, then send the same picture again.
+ *  weft_get_picture(): returns 0 and the next output picture (owned by the caller: release
+ *  with weft_picture_unref()), -EAGAIN when it needs more input, or WEFT_EOF after the end
+ *  of the stream once every output was delivered.
+ *  Output timing: with settings.fps set, output k is at time T0 + k / fps, where T0 is the
+ *  first input's time; out->time_base = 1/fps and out->pts = k + T0 * fps (rounded down
+ *  when T0 is not on the output grid). Otherwise (factor N), each source interval is
+ *  divided into N equal steps: out->time_base = in time_base / N (VFR-exact). The stream
+ *  ends at the last input's pts + duration (its duration, or else the previous interval).
+ *  An output at a source time is that source picture copied bit-exact; others are
+ *  in-betweens of the two source pictures around it.
+ *  Errors: -EINVAL (size or format change mid-stream, pts not increasing, NULL context),
+ *  -ENOMEM, -EIO. */
 #define WEFT_EOF (-541478725) /* same value as FFmpeg's AVERROR_EOF */
 int weft_send_picture(WeftContext *c, const WeftPicture *in);
 int weft_get_picture(WeftContext *c, WeftPicture *out);

@@ -1,0 +1,325 @@
+/* weft: the command table, option parsing and --help.
+ *
+ * Options come from two tables: the tool's own (output names, -t, codec choices) below, and
+ * the library's settings table (weft_setting_info()), whose every row becomes a generic
+ * `--NAME VALUE` option set through weft_settings_set(): a setting added to the library
+ * appears here, with its default and help, without a change to this file. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* ---- the tool's own options ---- */
+
+enum {
+    OPT_OUTPUT = 1 << 0,
+    OPT_TIME = 1 << 1,
+    OPT_BACKWARD = 1 << 2,
+    OPT_CODEC = 1 << 3,
+    OPT_CRF = 1 << 4,
+};
+
+typedef struct OptionRow {
+    int id;
+    const char *spellings[3]; /* e.g. "-o", "--output" */
+    const char *meta;         /* the value's placeholder */
+    const char *default_text;
+    const char *help;
+    int (*set)(Cli *cli, const char *value, const char *spelled);
+} OptionRow;
+
+static int set_output(Cli *cli, const char *value, const char *spelled)
+{
+    (void)spelled;
+    cli->output = value;
+    return 0;
+}
+
+static int set_backward(Cli *cli, const char *value, const char *spelled)
+{
+    (void)spelled;
+    cli->backward_output = value;
+    return 0;
+}
+
+static int set_time(Cli *cli, const char *value, const char *spelled)
+{
+    char *end;
+    errno = 0;
+    double t = strtod(value, &end);
+    if (end == value || *end || errno || !isfinite(t))
+        return cli_error(cli, "invalid value '%s' for %s: not a number", value, spelled);
+    if (!(t > 0.0 && t < 1.0))
+        return cli_error(cli, "invalid value '%s' for %s: must be between 0 and 1 (exclusive)",
+                         value, spelled);
+    cli->t = t;
+    return 0;
+}
+
+static int set_codec(Cli *cli, const char *value, const char *spelled)
+{
+    (void)spelled;
+    cli->video_codec = value;
+    return 0;
+}
+
+static int set_crf(Cli *cli, const char *value, const char *spelled)
+{
+    char *end;
+    errno = 0;
+    long crf = strtol(value, &end, 10);
+    if (end == value || *end || errno || crf < 0 || crf > 63)
+        return cli_error(cli, "invalid value '%s' for %s: expected an integer 0..63", value,
+                         spelled);
+    cli->crf = (int)crf;
+    return 0;
+}
+
+static const OptionRow option_table[] = {
+    { OPT_OUTPUT, { "-o", "--output" }, "FILE", "", "the file to write", set_output },
+    { OPT_TIME, { "-t", "--time" }, "T", "0.5", "time of the in-between, 0 < T < 1", set_time },
+    { OPT_BACKWARD, { "--backward" }, "FILE", "", "also write the flow from B to A (.flo)",
+      set_backward },
+    { OPT_CODEC, { "-c:v", "--codec" }, "CODEC", "libx264 (mp4/mkv/mov), else the container's",
+      "video encoder", set_codec },
+    { OPT_CRF, { "--crf" }, "N", "18 (x264/x265)", "constant rate factor of the encoder",
+      set_crf },
+};
+
+#define NUM_OPTIONS (int)(sizeof(option_table) / sizeof(option_table[0]))
+
+/* ---- the command table ---- */
+
+typedef struct Command {
+    const char *name;
+    const char *arguments;
+    const char *summary;
+    int min_inputs, max_inputs;
+    int options;                        /* OPT_* of the tool's own options */
+    const char *const *hidden_settings; /* library settings that mean nothing here */
+    int (*run)(Cli *cli);
+} Command;
+
+/* log-level is driven by -v in the tool */
+static const char *const one_shot_hidden[] = { "fps", "factor", "log-level", NULL };
+static const char *const flow_hidden[] = { "fps", "factor", "method", "log-level", NULL };
+static const char *const retime_hidden[] = { "log-level", NULL };
+
+static const Command command_table[] = {
+    { "interpolate", "A B -o OUT", "make the picture at time T between images A and B", 2, 2,
+      OPT_OUTPUT | OPT_TIME, one_shot_hidden, cmd_interpolate },
+    { "flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)",
+      2, 2, OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow },
+    { "retime", "IN -o OUT (--fps R | --factor N)",
+      "convert a video (or image sequence) to a new frame rate", 1, 1,
+      OPT_OUTPUT | OPT_CODEC | OPT_CRF, retime_hidden, cmd_retime },
+};
+
+#define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))
+
+static int setting_hidden(const Command *cmd, const char *name)
+{
+    for (int i = 0; cmd->hidden_settings && cmd->hidden_settings[i]; i++)
+        if (!strcmp(cmd->hidden_settings[i], name))
+            return 1;
+    return 0;
+}
+
+/* ---- help ---- */
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "usage: weft COMMAND [options]     (weft COMMAND --help for its options)\n\n"
+               "commands:\n");
+    for (int i = 0; i < NUM_COMMANDS; i++)
+        fprintf(f, "  %-12s %s\n", command_table[i].name, command_table[i].summary);
+    fprintf(f, "\ngeneral options:\n"
+               "  -h, --help     show help\n"
+               "  -v, --verbose  show library and libav messages (twice: more)\n"
+               "  --version      print the version\n");
+}
+
+static void print_option(const char *left, const char *help, const char *range,
+                         const char *default_text)
+{
+    printf("  %-24s %s", left, help);
+    if (range && *range)
+        printf(" [%s]", range);
+    if (default_text)
+        printf(" (default: %s)", *default_text ? default_text : "none");
+    printf("\n");
+}
+
+static void print_command_help(const Command *cmd)
+{
+    printf("usage: weft %s %s [options]\n%s\n\noptions:\n", cmd->name, cmd->arguments,
+           cmd->summary);
+    char left[96];
+    for (int i = 0; i < NUM_OPTIONS; i++) {
+        const OptionRow *row = &option_table[i];
+        if (!(cmd->options & row->id))
+            continue;
+        if (row->spellings[1])
+            snprintf(left, sizeof(left), "%s, %s %s", row->spellings[0], row->spellings[1],
+                     row->meta);
+        else
+            snprintf(left, sizeof(left), "%s %s", row->spellings[0], row->meta);
+        print_option(left, row->help, NULL, row->default_text);
+    }
+    const WeftSettingInfo *info;
+    for (int i = 0; (info = weft_setting_info(i)); i++) {
+        if (setting_hidden(cmd, info->name))
+            continue;
+        snprintf(left, sizeof(left), "--%s VALUE", info->name);
+        print_option(left, info->help, info->range, info->default_value);
+    }
+    print_option("-v, --verbose", "show library and libav messages", NULL, "quiet");
+    print_option("-h, --help", "show this help", NULL, NULL);
+}
+
+/* ---- parsing ---- */
+
+/* Matches "-o", "--output" and "--output=VALUE" spellings; returns the inline value or "". */
+static const char *match_spelling(const char *arg, const char *spelling)
+{
+    size_t n = strlen(spelling);
+    if (strncmp(arg, spelling, n))
+        return NULL;
+    if (!arg[n])
+        return "";
+    if (arg[n] == '=' && spelling[1] == '-')
+        return arg + n + 1;
+    return NULL;
+}
+
+/* Applies option argv[*i]; advances *i past its value. */
+static int parse_option(Cli *cli, const Command *cmd, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    const char *inline_value;
+    for (int r = 0; r < NUM_OPTIONS; r++) {
+        const OptionRow *row = &option_table[r];
+        if (!(cmd->options & row->id))
+            continue;
+        for (int s = 0; s < 3 && row->spellings[s]; s++) {
+            if (!(inline_value = match_spelling(arg, row->spellings[s])))
+                continue;
+            if (!*inline_value) {
+                if (*i + 1 >= argc)
+                    return cli_error(cli, "%s needs a value (%s)", arg, row->meta);
+                inline_value = argv[++*i];
+            }
+            return row->set(cli, inline_value, row->spellings[s]);
+        }
+    }
+    const WeftSettingInfo *info;
+    for (int r = 0; arg[0] == '-' && arg[1] == '-' && (info = weft_setting_info(r)); r++) {
+        if (setting_hidden(cmd, info->name))
+            continue;
+        char spelling[80];
+        snprintf(spelling, sizeof(spelling), "--%s", info->name);
+        if (!(inline_value = match_spelling(arg, spelling)))
+            continue;
+        if (!*inline_value) {
+            if (*i + 1 >= argc)
+                return cli_error(cli, "%s needs a value (%s)", spelling, info->range);
+            inline_value = argv[++*i];
+        }
+        int err = weft_settings_set(&cli->settings, info->name, inline_value);
+        if (err < 0)
+            return cli_error(cli, "invalid value '%s' for %s: %s (expected %s)", inline_value,
+                             spelling, weft_strerror(err), info->range);
+        if (!strcmp(info->name, "fps"))
+            cli->rate_given |= 1;
+        if (!strcmp(info->name, "factor"))
+            cli->rate_given |= 2;
+        return 0;
+    }
+    return cli_error(cli, "unknown option '%s' for '%s' (see weft %s --help)", arg, cmd->name,
+                     cmd->name);
+}
+
+static const Command *find_command(const char *name)
+{
+    for (int i = 0; i < NUM_COMMANDS; i++)
+        if (!strcmp(command_table[i].name, name))
+            return &command_table[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    Cli cli;
+    memset(&cli, 0, sizeof(cli));
+    cli.t = 0.5;
+    cli.crf = -1;
+    weft_default_settings(&cli.settings);
+
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        const char *arg = argv[first];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            print_usage(stdout);
+            return 0;
+        } else if (!strcmp(arg, "--version")) {
+            printf("weft %s\n", weft_version());
+            return 0;
+        } else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+            cli.verbose++;
+        } else {
+            return cli_error(&cli, "unknown option '%s' (see weft --help)", arg);
+        }
+    }
+    if (first >= argc) {
+        print_usage(stderr);
+        return 1;
+    }
+    if (!strcmp(argv[first], "help")) {
+        const Command *cmd = first + 1 < argc ? find_command(argv[first + 1]) : NULL;
+        if (cmd)
+            print_command_help(cmd);
+        else
+            print_usage(stdout);
+        return 0;
+    }
+    const Command *cmd = find_command(argv[first]);
+    if (!cmd)
+        return cli_error(&cli, "unknown command '%s' (see weft --help)", argv[first]);
+
+    int only_inputs = 0;
+    for (int i = first + 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!only_inputs && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
+            print_command_help(cmd);
+            return 0;
+        }
+        if (!only_inputs && (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))) {
+            cli.verbose++;
+        } else if (!only_inputs && !strcmp(arg, "--")) {
+            only_inputs = 1;
+        } else if (!only_inputs && arg[0] == '-' && arg[1]) {
+            if (parse_option(&cli, cmd, argc, argv, &i))
+                return 1;
+        } else {
+            if (cli.num_inputs >= cmd->max_inputs)
+                return cli_error(&cli, "'%s' takes %d input%s; '%s' is one too many",
+                                 cmd->name, cmd->max_inputs, cmd->max_inputs > 1 ? "s" : "",
+                                 arg);
+            cli.inputs[cli.num_inputs++] = arg;
+        }
+    }
+    if (cli.num_inputs < cmd->min_inputs)
+        return cli_error(&cli, "usage: weft %s %s", cmd->name, cmd->arguments);
+    if ((cmd->options & OPT_OUTPUT) && !cli.output)
+        return cli_error(&cli, "no output file given (use -o FILE)");
+
+    cli_setup_logging(&cli);
+    cli_install_signal_handlers();
+    int status = cmd->run(&cli);
+    if (status == 0 && cli_interrupted())
+        status = cli_error(&cli, "interrupted");
+    return status ? 1 : 0;
+}

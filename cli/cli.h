@@ -37,6 +37,7 @@ typedef struct Cli {
     /* One line on stderr per failure: the first error is printed, later ones (which are
      * usually consequences) only with -v. */
     int error_printed;
+    int progress_active;         /* a progress line is on the terminal without its newline */
     char library_error[512];     /* the library's first error message, for that line */
 } Cli;
 
@@ -88,6 +89,13 @@ enum AVPixelFormat pixfmt_from_weft(WeftPixelFormat format);
  * and chroma subsampling where weft has such a format). */
 WeftPixelFormat pixfmt_nearest_weft(enum AVPixelFormat format);
 void pixfmt_color_from_frame(const AVFrame *frame, WeftColor *color);
+struct AVCodec;
+/* The encoder's pixel format nearest to `source` (`source` itself when the encoder takes it). */
+enum AVPixelFormat pixfmt_for_encoder(const struct AVCodec *codec, enum AVPixelFormat source);
+struct SwsContext;
+/* Copies (or converts, with libswscale) a picture into dst, whose format, size and buffers
+ * are set. */
+int pixfmt_picture_to_frame(struct SwsContext **sws, const WeftPicture *pic, AVFrame *dst);
 /* Points a WeftPicture at a frame's planes (no copy). The frame must be in a weft format. */
 void pixfmt_wrap_frame(const AVFrame *frame, WeftPicture *pic);
 

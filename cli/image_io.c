@@ -50,26 +50,13 @@ fail:
     return err < 0 ? err : AVERROR(EINVAL);
 }
 
-/* The encoder's pixel format nearest to the picture's (the same one when it can). */
-static enum AVPixelFormat encoder_format(const AVCodec *codec, enum AVPixelFormat src)
-{
-    if (!codec->pix_fmts)
-        return src;
-    for (const enum AVPixelFormat *f = codec->pix_fmts; *f != AV_PIX_FMT_NONE; f++)
-        if (*f == src)
-            return src;
-    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(src);
-    int alpha = d && (d->flags & AV_PIX_FMT_FLAG_ALPHA);
-    return avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, src, alpha, NULL);
-}
-
 /* Encodes one picture into one packet. */
 static int encode_picture(Cli *cli, const char *path, const WeftPicture *pic,
                           const AVCodec *codec, AVPacket *packet)
 {
     char buf[128];
     enum AVPixelFormat src_format = pixfmt_from_weft(pic->format);
-    enum AVPixelFormat dst_format = encoder_format(codec, src_format);
+    enum AVPixelFormat dst_format = pixfmt_for_encoder(codec, src_format);
     AVCodecContext *enc = avcodec_alloc_context3(codec);
     AVFrame *frame = av_frame_alloc();
     struct SwsContext *sws = NULL;
@@ -92,33 +79,11 @@ static int encode_picture(Cli *cli, const char *path, const WeftPicture *pic,
     frame->height = pic->height;
     if ((err = av_frame_get_buffer(frame, 0)) < 0)
         goto fail;
-    if (dst_format == src_format) {
-        const uint8_t *src_data[4];
-        int src_linesize[4];
-        for (int i = 0; i < 4; i++) {
-            src_data[i] = pic->data[i];
-            src_linesize[i] = (int)pic->stride[i];
-        }
-        av_image_copy(frame->data, frame->linesize, src_data, src_linesize, src_format,
-                      pic->width, pic->height);
-    } else {
+    if (dst_format != src_format)
         cli_verbose(cli, 1, "'%s': writing %s as %s", path, av_get_pix_fmt_name(src_format),
                     av_get_pix_fmt_name(dst_format));
-        sws = sws_getContext(pic->width, pic->height, src_format, pic->width, pic->height,
-                             dst_format, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
-                             NULL, NULL, NULL);
-        if (!sws) {
-            err = AVERROR(ENOSYS);
-            goto fail;
-        }
-        const uint8_t *src_data[4];
-        int src_linesize[4];
-        for (int i = 0; i < 4; i++) {
-            src_data[i] = pic->data[i];
-            src_linesize[i] = (int)pic->stride[i];
-        }
-        sws_scale(sws, src_data, src_linesize, 0, pic->height, frame->data, frame->linesize);
-    }
+    if ((err = pixfmt_picture_to_frame(&sws, pic, frame)) < 0)
+        goto fail;
     frame->pts = 0;
     if ((err = avcodec_send_frame(enc, frame)) < 0 || (err = avcodec_send_frame(enc, NULL)) < 0 ||
         (err = avcodec_receive_packet(enc, packet)) < 0)

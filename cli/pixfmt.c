@@ -1,7 +1,10 @@
 /* Pixel formats and colour metadata between libav (AVPixelFormat, AVFrame) and weft. */
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 
 #include "cli.h"
 
@@ -116,4 +119,40 @@ void pixfmt_wrap_frame(const AVFrame *frame, WeftPicture *pic)
     }
     pixfmt_color_from_frame(frame, &pic->color);
     pic->time_base = (WeftRational){ 1, 1 };
+}
+
+enum AVPixelFormat pixfmt_for_encoder(const AVCodec *codec, enum AVPixelFormat source)
+{
+    if (!codec->pix_fmts)
+        return source;
+    for (const enum AVPixelFormat *f = codec->pix_fmts; *f != AV_PIX_FMT_NONE; f++)
+        if (*f == source)
+            return source;
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(source);
+    int alpha = d && (d->flags & AV_PIX_FMT_FLAG_ALPHA);
+    return avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, source, alpha, NULL);
+}
+
+int pixfmt_picture_to_frame(struct SwsContext **sws, const WeftPicture *pic, AVFrame *dst)
+{
+    enum AVPixelFormat src_format = pixfmt_from_weft(pic->format);
+    const uint8_t *src_data[4] = { NULL };
+    int src_linesize[4] = { 0 };
+    for (int i = 0; i < 4; i++) {
+        src_data[i] = pic->data[i];
+        src_linesize[i] = (int)pic->stride[i];
+    }
+    if (dst->format == src_format && dst->width == pic->width && dst->height == pic->height) {
+        av_image_copy(dst->data, dst->linesize, src_data, src_linesize, src_format, pic->width,
+                      pic->height);
+        return 0;
+    }
+    *sws = sws_getCachedContext(*sws, pic->width, pic->height, src_format, dst->width,
+                                dst->height, dst->format,
+                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL,
+                                NULL);
+    if (!*sws)
+        return AVERROR(ENOSYS);
+    sws_scale(*sws, src_data, src_linesize, 0, pic->height, dst->data, dst->linesize);
+    return 0;
 }

@@ -23,6 +23,10 @@ int cli_error(Cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (cli->progress_active) {
+        fputs("\r\033[K", stderr); /* the error line replaces the progress line */
+        cli->progress_active = 0;
+    }
     if (!cli->error_printed)
         print_line("weft: ", fmt, ap);
     else if (cli->verbose)

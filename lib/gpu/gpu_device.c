@@ -1,8 +1,179 @@
-/* Placeholder until the Vulkan device lands: no device. */
-#include "core/device.h"
+/* The Vulkan device: the DeviceImpl over instance, memory, pipelines and commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpu/gpu_device.h"
+#include "gpu/gpu_internal.h"
+
+static int gpu_tensor_create(Device *d, WeftTensor *t)
+{
+    GpuContext *g = d->priv;
+    VkDeviceSize bytes = (VkDeviceSize)tensor_count(t) * sizeof(float);
+    if (bytes > g->props.limits.maxStorageBufferRange) {
+        log_error(d->log, "vulkan: tensor %dx%dx%d (%llu bytes) exceeds this device's largest "
+                          "storage buffer (%u bytes)", t->c, t->h, t->w,
+                  (unsigned long long)bytes, g->props.limits.maxStorageBufferRange);
+        return -E2BIG;
+    }
+    GpuBuffer *b = calloc(1, sizeof(*b));
+    if (!b)
+        return -ENOMEM;
+    int err = gpu_buffer_create(g, b, bytes, 0);
+    if (err < 0) {
+        free(b);
+        return err;
+    }
+    t->gpu = b;
+    return 0;
+}
+
+static void gpu_tensor_destroy(Device *d, WeftTensor *t)
+{
+    GpuContext *g = d->priv;
+    GpuBuffer *b = t->gpu;
+    if (!b)
+        return;
+    /* Commands recorded in the open batch may still use it. */
+    if (gpu_cmd_uses(g, b))
+        gpu_cmd_flush(g);
+    gpu_buffer_destroy(g, b);
+    free(b);
+    t->gpu = NULL;
+}
+
+static int gpu_upload(Device *d, WeftTensor *t, const float *src)
+{
+    GpuContext *g = d->priv;
+    GpuBuffer *b = t->gpu;
+    int err;
+    if (b->mapped) {
+        /* Earlier recorded commands may read the old contents: let them run first. */
+        if (gpu_cmd_uses(g, b) && (err = gpu_cmd_flush(g)) < 0)
+            return err;
+        memcpy(b->mapped, src, (size_t)b->size);
+        return 0;
+    }
+    VkDeviceSize offset;
+    if ((err = gpu_staging_reserve(g, b->size, &offset)) < 0)
+        return err;
+    memcpy((char *)g->staging.mapped + offset, src, (size_t)b->size);
+    return gpu_cmd_copy(g, &g->staging, offset, b, 0, b->size);
+}
+
+static int gpu_download(Device *d, const WeftTensor *t, float *dst)
+{
+    GpuContext *g = d->priv;
+    GpuBuffer *b = t->gpu;
+    int err;
+    if (b->mapped) {
+        if (gpu_cmd_uses(g, b) && (err = gpu_cmd_flush(g)) < 0)
+            return err;
+        memcpy(dst, b->mapped, (size_t)b->size);
+        return 0;
+    }
+    VkDeviceSize offset;
+    if ((err = gpu_staging_reserve(g, b->size, &offset)) < 0 ||
+        (err = gpu_cmd_copy(g, b, 0, &g->staging, offset, b->size)) < 0 ||
+        (err = gpu_cmd_flush(g)) < 0)
+        return err;
+    memcpy(dst, (const char *)g->staging.mapped + offset, (size_t)b->size);
+    return 0;
+}
+
+static int gpu_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors)
+{
+    GpuContext *g = d->priv;
+    if (g->lost)
+        return -EIO;
+    GpuPipeline *p;
+    int err = gpu_pipeline_get(g, op, &p);
+    if (err < 0)
+        return err;
+    GpuBuffer *buffers[OP_MAX_TENSORS];
+    for (int i = 0; i < op->num_tensors; i++)
+        buffers[i] = tensors[i]->gpu;
+    uint32_t grid[3];
+    op->grid(params, tensors, grid);
+    return gpu_cmd_dispatch(g, p, params, buffers, grid);
+}
+
+static int gpu_finish(Device *d)
+{
+    return gpu_cmd_flush(d->priv);
+}
+
+static void gpu_destroy(Device *d)
+{
+    GpuContext *g = d->priv;
+    if (g) {
+        if (g->device) {
+            gpu_cmd_flush(g);
+            vkDeviceWaitIdle(g->device);
+        }
+        gpu_commands_uninit(g);
+        gpu_pipelines_uninit(g);
+        if (g->device)
+            gpu_memory_uninit(g);
+        if (g->validation && g->validation_errors)
+            log_error(d->log, "vulkan: the validation layer reported %d errors",
+                      g->validation_errors);
+        gpu_instance_destroy(g);
+        free(g);
+    }
+    free(d);
+}
+
+static const DeviceImpl gpu_impl = {
+    .kind = "vulkan",
+    .tensor_create = gpu_tensor_create,
+    .tensor_destroy = gpu_tensor_destroy,
+    .upload = gpu_upload,
+    .download = gpu_download,
+    .run = gpu_run,
+    .finish = gpu_finish,
+    .destroy = gpu_destroy,
+};
 
 int gpu_device_create(Device **out, Log *log, int index, const char *name_filter)
 {
-    (void)out; (void)log; (void)index; (void)name_filter;
-    return -ENODEV;
+    if (!out || index < -1)
+        return -EINVAL;
+    *out = NULL;
+    Device *d = calloc(1, sizeof(*d));
+    GpuContext *g = calloc(1, sizeof(*g));
+    if (!d || !g) {
+        free(d);
+        free(g);
+        return -ENOMEM;
+    }
+    d->impl = &gpu_impl;
+    d->log = log;
+    d->priv = g;
+    g->log = log;
+    int err = gpu_instance_create(g, index, name_filter);
+    if (err < 0)
+        goto fail;
+    gpu_memory_init(g);
+    if ((err = gpu_pipelines_init(g)) < 0 || (err = gpu_commands_init(g)) < 0)
+        goto fail;
+    snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
+    log_verbose(log, "vulkan: using %s (Vulkan %u.%u, %s%s)", d->name,
+                VK_API_VERSION_MAJOR(g->props.apiVersion),
+                VK_API_VERSION_MINOR(g->props.apiVersion),
+                g->direct_host_access ? "mapped tensors" : "staging transfers",
+                g->push_descriptor_set ? ", push descriptors" : "");
+    *out = d;
+    return 0;
+fail:
+    gpu_destroy(d);
+    return err;
+}
+
+int gpu_device_validation_errors(const Device *d)
+{
+    if (!d || d->impl != &gpu_impl)
+        return -1;
+    const GpuContext *g = d->priv;
+    return g->validation ? g->validation_errors : -1;
 }

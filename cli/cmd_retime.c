@@ -93,9 +93,11 @@ static int output_timing(Retime *r, AVRational *time_base, AVRational *rate)
         *time_base = av_inv_q(*rate);
         return 0;
     }
-    AVRational in_rate = r->in.stream->avg_frame_rate;
+    /* r_frame_rate is the base rate (exact, e.g. 24000/1001); avg_frame_rate can be a
+     * rounded average of millisecond timestamps */
+    AVRational in_rate = r->in.stream->r_frame_rate;
     if (in_rate.num <= 0 || in_rate.den <= 0)
-        in_rate = r->in.stream->r_frame_rate;
+        in_rate = r->in.stream->avg_frame_rate;
     AVRational tb = r->in.stream->time_base;
     int64_t den = (int64_t)tb.den * s->factor;
     if (den > INT32_MAX) {

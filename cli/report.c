@@ -94,6 +94,5 @@ int cli_open_context(Cli *cli, WeftContext **ctx)
     int err = weft_open(ctx, &cli->settings);
     if (err < 0)
         return cli_library_error(cli, err, "cannot start the library");
-    cli_verbose(cli, 1, "device: %s", weft_device_name(*ctx));
     return 0;
 }

@@ -48,6 +48,10 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path,
     if (!out->mux->url || !out->packet || !out->frame)
         return report(cli, out, "write", AVERROR(ENOMEM));
     out->mux->interrupt_callback = (AVIOInterruptCB){ cli_interrupt_callback, NULL };
+    /* y4m's deep formats (yuv420p10 etc.) are "unofficial" but read by every y4m reader
+     * that matters (x264, x265, aomenc, FFmpeg); keep the 10-bit samples */
+    if (!strcmp(out->mux->oformat->name, "yuv4mpegpipe"))
+        out->mux->strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL;
 
     /* Audio is kept as it is (stream copy): retiming changes the frame rate, not the
      * duration, so the audio still fits. */

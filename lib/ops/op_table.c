@@ -4,9 +4,31 @@
 
 #include "ops/op.h"
 #include "ops/warp.h"
+#include "ops/downsample.h"
+#include "ops/resize.h"
+#include "ops/dis_search.h"
+#include "ops/dis_densify.h"
+#include "ops/var_derivs.h"
+#include "ops/var_weights.h"
+#include "ops/var_sor.h"
+#include "ops/add_scaled.h"
+#include "ops/median.h"
+#include "ops/occlusion.h"
+#include "ops/synth_merge.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
+    &op_info_downsample,
+    &op_info_resize,
+    &op_info_dis_search,
+    &op_info_dis_densify,
+    &op_info_var_derivs,
+    &op_info_var_weights,
+    &op_info_var_sor,
+    &op_info_add_scaled,
+    &op_info_median,
+    &op_info_occlusion,
+    &op_info_synth_merge,
     NULL,
 };
 

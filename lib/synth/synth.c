@@ -1,25 +1,89 @@
-/* Placeholder until synthesis lands: reports ENOSYS. */
+/*
+ * Synthesis of in-betweens over ops. Per pair (synth_prepare): occlusion masks of both
+ * frames from the forward-backward check. Per in-between (synth_frame): one synth_merge
+ * pass that inverts each flow at time t by fixed-point iteration with occlusion ordering
+ * and merges the two samples with weights from time distance, flow consistency and
+ * visibility (see ops/synth_merge.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ops/occlusion.h"
+#include "ops/synth_merge.h"
 #include "synth/synth.h"
+
+/* Forward-backward check thresholds (Sundaram et al. ECCV 2010 use 0.01 and 0.5). */
+#define OCC_REL 0.01f
+#define OCC_ABS_SQ 0.5f
+
+struct Synth {
+    Device *dev;
+    int channels, w, h;
+    WeftTensor occ_a, occ_b;
+    WeftTensor *a, *b, *fwd, *bwd;
+    OpSynthMergeParams merge;
+};
 
 int synth_create(Synth **out, Device *d, int channels, int width, int height)
 {
-    (void)out; (void)d; (void)channels; (void)width; (void)height;
-    return -ENOSYS;
+    if (!out || !d || channels < 1 || width < 1 || height < 1)
+        return -EINVAL;
+    *out = NULL;
+    Synth *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    s->dev = d;
+    s->channels = channels;
+    s->w = width;
+    s->h = height;
+    s->merge = (OpSynthMergeParams){ .iterations = 3, .occ_weight = 1.0f, .res_scale = 1.0f };
+    const char *env = getenv("WEFT_SYNTH_PARAMS");
+    if (env) {
+        float it, ow, rs;
+        if (sscanf(env, "%f,%f,%f", &it, &ow, &rs) == 3)
+            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .occ_weight = ow,
+                                             .res_scale = rs };
+    }
+    int err = device_tensor(d, &s->occ_a, 1, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->occ_b, 1, height, width);
+    if (err < 0) {
+        synth_destroy(&s);
+        return err;
+    }
+    *out = s;
+    return 0;
 }
 
-void synth_destroy(Synth **s)
+void synth_destroy(Synth **ps)
 {
-    (void)s;
+    if (!ps || !*ps)
+        return;
+    device_tensor_free(&(*ps)->occ_a);
+    device_tensor_free(&(*ps)->occ_b);
+    free(*ps);
+    *ps = NULL;
 }
 
 int synth_prepare(Synth *s, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd)
 {
-    (void)s; (void)a; (void)b; (void)fwd; (void)bwd;
-    return -ENOSYS;
+    if (!s || !a || !b || !fwd || !bwd)
+        return -EINVAL;
+    s->a = a;
+    s->b = b;
+    s->fwd = fwd;
+    s->bwd = bwd;
+    int err = op_occlusion(s->dev, fwd, bwd, OCC_REL, OCC_ABS_SQ, &s->occ_a);
+    if (err >= 0)
+        err = op_occlusion(s->dev, bwd, fwd, OCC_REL, OCC_ABS_SQ, &s->occ_b);
+    return err;
 }
 
 int synth_frame(Synth *s, float t, WeftTensor *out)
 {
-    (void)s; (void)t; (void)out;
-    return -ENOSYS;
+    if (!s || !out || !s->a || !(t > 0.0f && t < 1.0f))
+        return -EINVAL;
+    OpSynthMergeParams p = s->merge;
+    p.t = t;
+    return op_synth_merge(s->dev, s->a, s->b, s->fwd, s->bwd, &s->occ_a, &s->occ_b, &p, out);
 }

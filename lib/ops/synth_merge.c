@@ -1,0 +1,147 @@
+#include <math.h>
+
+#include "ops/synth_merge.h"
+
+static int synth_merge_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    return ((const OpSynthMergeParams *)params)->h;
+}
+
+/* Bilinear tap set of a clamped position. */
+typedef struct Tap {
+    size_t i00, i01, i10, i11;
+    float w00, w01, w10, w11;
+} Tap;
+
+static inline Tap tap_at(float x, float y, int w, int h)
+{
+    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
+    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    int x0 = (int)x, y0 = (int)y;
+    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+    float fx = x - x0, fy = y - y0;
+    Tap k = { (size_t)y0 * w + x0, (size_t)y0 * w + x1, (size_t)y1 * w + x0,
+              (size_t)y1 * w + x1, (1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy,
+              fx * fy };
+    return k;
+}
+
+static inline float tap_read(const Tap *k, const float *plane)
+{
+    return k->w00 * plane[k->i00] + k->w01 * plane[k->i01] + k->w10 * plane[k->i10] +
+           k->w11 * plane[k->i11];
+}
+
+/* Solves p + s flow(p) = (x, y) from a start; returns the score, the point and res. */
+static float solve_side(const float *fu, const float *fv, const float *occ, int w, int h,
+                        float x, float y, float s, float px, float py, int iterations,
+                        float occ_weight, float *ox, float *oy, float *ores)
+{
+    for (int it = 0; it < iterations; it++) {
+        Tap k = tap_at(px, py, w, h);
+        px = x - s * tap_read(&k, fu);
+        py = y - s * tap_read(&k, fv);
+    }
+    Tap k = tap_at(px, py, w, h);
+    float rx = px + s * tap_read(&k, fu) - x, ry = py + s * tap_read(&k, fv) - y;
+    float res = sqrtf(rx * rx + ry * ry);
+    *ox = px;
+    *oy = py;
+    *ores = res;
+    return res + occ_weight * tap_read(&k, occ);
+}
+
+static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+{
+    const OpSynthMergeParams *p = params;
+    const int w = p->w, h = p->h;
+    const size_t plane = (size_t)w * h;
+    const float *a = t[0]->host, *b = t[1]->host;
+    const float *fu = t[2]->host, *fv = t[2]->host + plane;
+    const float *bu = t[3]->host, *bv = t[3]->host + plane;
+    const float *occ_a = t[4]->host, *occ_b = t[5]->host;
+    float *out = t[6]->host;
+    const float ta = p->t, tb = 1.0f - p->t;
+    for (int y = r0; y < r1; y++) {
+        for (int x = 0; x < w; x++) {
+            const size_t i = (size_t)y * w + x;
+            const float fx = (float)x, fy = (float)y;
+            float ya_x, ya_y, res_a, yb_x, yb_y, res_b, cx, cy, cres;
+            /* side a: y + t fwd(y) = x */
+            float sa = solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx - ta * fu[i],
+                                  fy - ta * fv[i], p->iterations, p->occ_weight, &ya_x,
+                                  &ya_y, &res_a);
+            float sc = solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i],
+                                  fy + ta * bv[i], p->iterations, p->occ_weight, &cx, &cy,
+                                  &cres);
+            if (sc < sa) {
+                ya_x = cx;
+                ya_y = cy;
+                res_a = cres;
+            }
+            /* side b: z + (1 - t) bwd(z) = x */
+            float sb = solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx - tb * bu[i],
+                                  fy - tb * bv[i], p->iterations, p->occ_weight, &yb_x,
+                                  &yb_y, &res_b);
+            sc = solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i],
+                            fy + tb * fv[i], p->iterations, p->occ_weight, &cx, &cy, &cres);
+            if (sc < sb) {
+                yb_x = cx;
+                yb_y = cy;
+                res_b = cres;
+            }
+            const Tap ka = tap_at(ya_x, ya_y, w, h), kb = tap_at(yb_x, yb_y, w, h);
+            const float qa = res_a / p->res_scale, qb = res_b / p->res_scale;
+            const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
+            const float wa = tb * conf_a * (1.0f - tap_read(&kb, occ_b)) + 1e-4f * tb;
+            const float wb = ta * conf_b * (1.0f - tap_read(&ka, occ_a)) + 1e-4f * ta;
+            const float norm = 1.0f / (wa + wb);
+            for (int c = 0; c < p->c; c++)
+                out[c * plane + i] =
+                    (wa * tap_read(&ka, a + c * plane) + wb * tap_read(&kb, b + c * plane)) *
+                    norm;
+        }
+    }
+}
+
+static void synth_merge_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpSynthMergeParams *p = params;
+    grid[0] = (uint32_t)p->w;
+    grid[1] = (uint32_t)p->h;
+    grid[2] = 1;
+}
+
+const OpInfo op_info_synth_merge = {
+    .name = "synth_merge",
+    .num_tensors = 7,
+    .params_size = sizeof(OpSynthMergeParams),
+    .rows = synth_merge_rows,
+    .cpu = synth_merge_cpu,
+    .grid = synth_merge_grid,
+    .local = { 16, 16, 1 },
+};
+
+int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd,
+                   WeftTensor *occ_a, WeftTensor *occ_b, const OpSynthMergeParams *params,
+                   WeftTensor *out)
+{
+    if (!a || !b || !fwd || !bwd || !occ_a || !occ_b || !params || !out || b->c != a->c ||
+        out->c != a->c || fwd->c != 2 || bwd->c != 2 || occ_a->c != 1 || occ_b->c != 1)
+        return -EINVAL;
+    WeftTensor *all[] = { b, fwd, bwd, occ_a, occ_b, out };
+    for (int k = 0; k < 6; k++)
+        if (all[k]->h != a->h || all[k]->w != a->w)
+            return -EINVAL;
+    if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
+        !(params->res_scale > 0.0f))
+        return -EINVAL;
+    OpSynthMergeParams p = *params;
+    p.c = a->c;
+    p.h = a->h;
+    p.w = a->w;
+    return device_run(d, &op_info_synth_merge, &p,
+                      (WeftTensor *[]){ a, b, fwd, bwd, occ_a, occ_b, out });
+}

@@ -1,0 +1,38 @@
+/* synth_merge: the in-between at time t from two frames and their flows, in one pass.
+ * tensors: 0 a (C x H x W, frame at time 0), 1 b (C x H x W, frame at time 1),
+ *          2 fwd (2 x H x W, flow a -> b), 3 bwd (2 x H x W, flow b -> a),
+ *          4 occ_a (1 x H x W, a's pixels hidden in b: 0..1, from op occlusion),
+ *          5 occ_b (1 x H x W, b's pixels hidden in a), 6 out (C x H x W).
+ * For output pixel x, side a looks for the point y of a that the flow carries to x at t:
+ *   y + t fwd(y) = x, solved by the fixed-point iteration y <- x - t fwd(y) ("iterations"
+ *   steps; fwd bilinear with clamped coordinates), started from y = x - t fwd(x) and from
+ *   y = x + t bwd(x). Of the two results, the one with the lower
+ *   score = res + occ_weight * occ_a(y), res = |y + t fwd(y) - x| wins (an occluded
+ *   background point loses against the foreground point that covers it: the occlusion
+ *   ordering of flow splatting, done as a gather). Side b likewise finds z with
+ *   z + (1 - t) bwd(z) = x, started from x - (1 - t) bwd(x) and x + (1 - t) fwd(x).
+ *   This inverts the flow at time t (instead of the approximation of Jiang et al., "Super
+ *   SloMo", CVPR 2018, eq. 4, which it generalises).
+ * Merge: conf = 1 / (1 + (res / res_scale)^2) per side, and
+ *   wa = (1 - t) conf_a (1 - occ_b(z)) + 1e-4 (1 - t),  wb = t conf_b (1 - occ_a(y)) + 1e-4 t
+ *   (a point of b that a never shows cannot come from a, and the other way round),
+ *   out = (wa a(y) + wb b(z)) / (wa + wb), samples bilinear with clamped coordinates.
+ * params: c, h, w, iterations (>= 0), t (0 < t < 1), occ_weight (>= 0), res_scale (> 0).
+ * Rows: one per image row. */
+#ifndef WEFT_OPS_SYNTH_MERGE_H
+#define WEFT_OPS_SYNTH_MERGE_H
+
+#include "core/device.h"
+
+typedef struct OpSynthMergeParams {
+    int32_t c, h, w, iterations;
+    float t, occ_weight, res_scale;
+} OpSynthMergeParams;
+
+extern const OpInfo op_info_synth_merge;
+/* p->c, h, w are filled from the tensors. */
+int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd,
+                   WeftTensor *occ_a, WeftTensor *occ_b, const OpSynthMergeParams *p,
+                   WeftTensor *out);
+
+#endif

@@ -104,6 +104,8 @@ void pixfmt_wrap_frame(const AVFrame *frame, WeftPicture *pic);
 /* Decodes the first picture of an image (or video) file into a library-owned picture in a
  * weft format; `want` forces a format (WEFT_PIX_NONE = keep the file's layout). */
 int image_load(Cli *cli, const char *path, WeftPixelFormat want, WeftPicture *out);
+/* Checks, before any work, that the name's extension is an image type that can be written. */
+int image_check_output(Cli *cli, const char *path);
 /* Encodes a picture into the file format the name's extension asks for, through a temporary
  * name. */
 int image_save(Cli *cli, const char *path, const WeftPicture *pic);

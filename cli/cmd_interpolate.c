@@ -29,7 +29,7 @@ int cmd_interpolate(Cli *cli)
     WeftPicture a = { 0 }, b = { 0 }, out = { 0 };
     WeftContext *ctx = NULL;
     int status = 1;
-    if (cli_load_pair(cli, &a, &b) < 0)
+    if (image_check_output(cli, cli->output) < 0 || cli_load_pair(cli, &a, &b) < 0)
         goto done;
     if (cli_open_context(cli, &ctx))
         goto done;

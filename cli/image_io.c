@@ -98,13 +98,9 @@ fail:
     return err;
 }
 
-int image_save(Cli *cli, const char *path, const WeftPicture *pic)
+/* The image encoder for a file name, from its extension; NULL (reported) if none. */
+static const AVCodec *image_encoder(Cli *cli, const char *path)
 {
-    char buf[128];
-    OutputFile of;
-    AVIOContext *io = NULL;
-    AVPacket *packet = NULL;
-    int err;
     const AVOutputFormat *muxer = av_guess_format(NULL, path, NULL);
     enum AVCodecID id = muxer ? av_guess_codec(muxer, NULL, path, NULL, AVMEDIA_TYPE_VIDEO)
                               : AV_CODEC_ID_NONE;
@@ -112,8 +108,26 @@ int image_save(Cli *cli, const char *path, const WeftPicture *pic)
     /* image2 is libavformat's "one file per picture" muxer; its extensions name the codec */
     if (!muxer || strcmp(muxer->name, "image2") || !codec) {
         cli_error(cli, "cannot write '%s': unknown image type (use .png)", path);
-        return AVERROR(EINVAL);
+        return NULL;
     }
+    return codec;
+}
+
+int image_check_output(Cli *cli, const char *path)
+{
+    return image_encoder(cli, path) ? 0 : AVERROR(EINVAL);
+}
+
+int image_save(Cli *cli, const char *path, const WeftPicture *pic)
+{
+    char buf[128];
+    OutputFile of;
+    AVIOContext *io = NULL;
+    AVPacket *packet = NULL;
+    int err;
+    const AVCodec *codec = image_encoder(cli, path);
+    if (!codec)
+        return AVERROR(EINVAL);
     if ((err = output_file_begin(cli, &of, path)) < 0)
         return err;
     packet = av_packet_alloc();

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# retime on real files: frame counts, exact output rates, audio kept, duration kept,
+# 10-bit samples and colour metadata kept, source pictures passed through bit-exact,
+# image sequences in and out.
+# Usage: retime.sh cpu|vulkan
+. "$(dirname "$0")/common.sh"
+DEVICE=${1:-cpu}
+need_tools
+make_workdir
+
+gen -f lavfi -i "testsrc2=size=160x120:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest clip.mp4
+gen -i clip.mp4 -frames:v 1 a.png
+gen -i clip.mp4 -ss 0.5 -frames:v 1 b.png
+check_device "$DEVICE" a.png b.png
+
+retime() { # IN OUT [options]: runs weft retime, fails the check on error
+    local in=$1 out=$2
+    shift 2
+    "$WEFT" retime "$in" -o "$out" --device "$DEVICE" "$@" 2>err.txt
+    local status=$?
+    if [ $status -ne 0 ]; then
+        skip_if_not_implemented "$(cat err.txt)"
+        fail "retime $in -> $out $*: status $status: $(cat err.txt)"
+        return 1
+    fi
+    [ -s err.txt ] && fail "retime $in -> $out: wrote to stderr on success: $(cat err.txt)"
+    return 0
+}
+
+near() { # VALUE WANT TOLERANCE
+    awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(v != "" && d <= t) }'
+}
+
+# 1. 2 s at 30 fps with AAC -> 60 fps mp4
+if retime clip.mp4 out60.mp4 --fps 60; then
+    n=$(count_frames out60.mp4)
+    near "$n" 120 1 && pass "60 fps: $n frames" || fail "60 fps: $n frames, want 120 +-1"
+    r=$(probe_stream out60.mp4 v:0 r_frame_rate)
+    [ "$r" = 60/1 ] && pass "r_frame_rate $r" || fail "r_frame_rate $r, want 60/1"
+    a=$(probe_stream out60.mp4 a:0 codec_name)
+    [ "$a" = aac ] && pass "audio stream kept ($a)" || fail "audio stream missing ('$a')"
+    d_in=$(probe_format clip.mp4 duration)
+    d_out=$(probe_format out60.mp4 duration)
+    near "$d_out" "$d_in" 0.05 && pass "duration kept ($d_in -> $d_out)" ||
+        fail "duration $d_in -> $d_out"
+    dv=$(probe_stream out60.mp4 v:0 duration)
+    near "$dv" 2.0 0.05 && pass "video lasts $dv s" || fail "video lasts $dv s, want 2.0"
+    c=$(probe_stream out60.mp4 v:0 codec_name)
+    [ "$c" = h264 ] && pass "mp4 gets h264 by default" || fail "mp4 got $c"
+fi
+
+# 2. NTSC rates, as decimal and as fraction
+if retime clip.mp4 out5994.mkv --fps 59.94; then
+    r=$(probe_stream out5994.mkv v:0 r_frame_rate)
+    n=$(count_frames out5994.mkv)
+    near "$n" 120 1 && pass "59.94: $n frames" || fail "59.94: $n frames, want 120 +-1"
+fi
+if retime clip.mp4 out_ntsc.mov --fps 60000/1001; then
+    r=$(probe_stream out_ntsc.mov v:0 r_frame_rate)
+    [ "$r" = 60000/1001 ] && pass "60000/1001 in mov: r_frame_rate $r" ||
+        fail "60000/1001: r_frame_rate $r"
+fi
+
+# 3. --factor 3 -> 90 fps, audio kept in mkv
+if retime clip.mp4 out_x3.mkv --factor 3; then
+    n=$(count_frames out_x3.mkv)
+    near "$n" 180 1 && pass "factor 3: $n frames" || fail "factor 3: $n frames, want 180 +-1"
+    a=$(probe_stream out_x3.mkv a:0 codec_name)
+    [ "$a" = aac ] && pass "factor 3: audio kept" || fail "factor 3: audio missing"
+fi
+
+# 4. 10-bit with HDR colour metadata: samples stay 10-bit, metadata is carried over
+gen -f lavfi -i "testsrc2=size=160x120:rate=24" -t 1 -c:v libx264 -preset ultrafast \
+    -pix_fmt yuv420p10le -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
+    -color_range tv clip10.mkv
+if retime clip10.mkv out10.mkv --fps 48; then
+    for field in pix_fmt color_primaries color_transfer color_space color_range; do
+        want=$(probe_stream clip10.mkv v:0 $field)
+        got=$(probe_stream out10.mkv v:0 $field)
+        [ "$got" = "$want" ] && pass "10-bit: $field $got kept" ||
+            fail "10-bit: $field $want became $got"
+    done
+    n=$(count_frames out10.mkv)
+    near "$n" 48 1 && pass "24 -> 48 fps: $n frames" || fail "24 -> 48 fps: $n frames"
+fi
+if retime clip10.mkv out10.y4m --fps 48; then
+    p=$(probe_stream out10.y4m v:0 pix_fmt)
+    [ "$p" = yuv420p10le ] && pass "y4m keeps yuv420p10le" || fail "y4m pixel format $p"
+    c=$(probe_stream out10.y4m v:0 codec_name)
+    [ "$c" = rawvideo ] && pass "y4m is rawvideo" || fail "y4m codec $c"
+fi
+
+# 5. Source pictures pass through bit-exact (lossless y4m both ways): with --factor 2 output
+#    picture 2k is input picture k.
+gen -f lavfi -i "testsrc2=size=96x64:rate=10" -frames:v 6 -pix_fmt yuv444p src.y4m
+if retime src.y4m out_x2.y4m --factor 2; then
+    gen -i src.y4m -f framemd5 src.md5
+    gen -i out_x2.y4m -f framemd5 out.md5
+    src_hashes=$(grep -v '^#' src.md5 | awk -F, '{ print $6 }')
+    out_even=$(grep -v '^#' out.md5 | awk -F, 'NR % 2 == 1 { print $6 }')
+    n_out=$(grep -vc '^#' out.md5)
+    [ "$n_out" -eq 12 ] && pass "factor 2 of 6 pictures: 12" || fail "factor 2: $n_out pictures"
+    [ "$src_hashes" = "$out_even" ] && pass "source pictures pass through bit-exact" ||
+        fail "output pictures 0, 2, 4... differ from the source pictures"
+fi
+
+# 6. Image sequences in and out (the image2 demuxer reads a pattern at 25 fps)
+mkdir seq frames
+gen -f lavfi -i "testsrc2=size=64x48:rate=25" -frames:v 10 seq/%05d.png
+if retime 'seq/%05d.png' 'frames/%05d.png' --factor 3; then
+    n=$(ls frames | wc -l)
+    [ "$n" -eq 30 ] && pass "png sequence: 30 files" || fail "png sequence: $n files, want 30"
+    hidden=$(ls -A frames | grep -c '^\.')
+    [ "$hidden" -eq 0 ] && pass "no temporary files left in frames/" ||
+        fail "$hidden temporary files left in frames/"
+    p=$(probe_stream frames/00001.png v:0 pix_fmt)
+    [ "$p" = rgb24 ] && pass "png sequence stays rgb24" || fail "png sequence became $p"
+fi
+
+finish

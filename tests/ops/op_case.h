@@ -16,19 +16,23 @@ typedef struct CaseRng {
     uint64_t state;
 } CaseRng;
 
-typedef struct OpCase {
+typedef struct OpCase OpCase;
+struct OpCase {
     unsigned char params[OP_MAX_PARAMS_SIZE];
     size_t params_size;
     int num_tensors;
     int shape[OP_MAX_TENSORS][3]; /* c, h, w */
     float lo[OP_MAX_TENSORS], hi[OP_MAX_TENSORS];
-    /* Optional: fills tensor i (overrides the uniform [lo, hi] fill) */
-    void (*fill)(CaseRng *rng, int tensor, const int shape[3], float *data);
-} OpCase;
+    int smooth[OP_MAX_TENSORS];   /* a smooth random field instead of white noise */
+    /* Optional: adjusts tensor `i` after its default fill; data[0..i] are filled (so a
+     * backward flow can be made close to the negated forward flow, say). */
+    void (*fill)(CaseRng *rng, const OpCase *k, int i, float *const *data);
+};
 
 typedef struct OpCaseDef {
     const char *op;
-    /* Largest |cpu - vulkan| accepted on any element. */
+    /* Largest |cpu - vulkan| / max(1, |cpu|) accepted on any element (absolute for values
+     * up to 1, relative above). */
     float tolerance;
     /* Builds a case for an image of w x h (the size a caller would pass; the op may use
      * smaller or derived shapes). */
@@ -43,6 +47,12 @@ float rng_uniform(CaseRng *r, float lo, float hi);
 int rng_int(CaseRng *r, int lo, int hi); /* inclusive */
 
 void case_params(OpCase *k, const void *params, size_t size);
+/* Appends a tensor filled with uniform noise in [lo, hi]. */
 void case_tensor(OpCase *k, int c, int h, int w, float lo, float hi);
+/* Appends a tensor filled with a smooth random field in [lo, hi] with a little noise: a
+ * picture with texture, or a flow field. */
+void case_tensor_smooth(OpCase *k, int c, int h, int w, float lo, float hi);
+/* Fills a tensor as case_tensor / case_tensor_smooth describe. */
+void case_fill(CaseRng *r, const int shape[3], float lo, float hi, int smooth, float *data);
 
 #endif

@@ -1,9 +1,21 @@
-/* One case generator per op (see op_case.h). Ranges follow each op's contract in
- * lib/ops/<op>.h: images in [0, 1], flows in pixels, well beyond the image edge so edge
- * clamping is exercised. */
+/* One case generator per op (see op_case.h). Parameters and ranges follow each op's
+ * contract in lib/ops/<op>.h: pictures in [0, 1] with texture, flows in pixels reaching
+ * beyond the image edge (edge clamping is exercised), parameters over their valid range. */
+#include <math.h>
 #include <string.h>
 
 #include "op_case.h"
+#include "ops/add_scaled.h"
+#include "ops/dis_densify.h"
+#include "ops/dis_search.h"
+#include "ops/downsample.h"
+#include "ops/median.h"
+#include "ops/occlusion.h"
+#include "ops/resize.h"
+#include "ops/synth_merge.h"
+#include "ops/var_derivs.h"
+#include "ops/var_sor.h"
+#include "ops/var_weights.h"
 #include "ops/warp.h"
 
 uint64_t rng_next(CaseRng *r)
@@ -39,6 +51,41 @@ void case_tensor(OpCase *k, int c, int h, int w, float lo, float hi)
     k->shape[i][2] = w;
     k->lo[i] = lo;
     k->hi[i] = hi;
+    k->smooth[i] = 0;
+}
+
+void case_tensor_smooth(OpCase *k, int c, int h, int w, float lo, float hi)
+{
+    case_tensor(k, c, h, w, lo, hi);
+    k->smooth[k->num_tensors - 1] = 1;
+}
+
+void case_fill(CaseRng *r, const int shape[3], float lo, float hi, int smooth, float *data)
+{
+    const int c = shape[0], h = shape[1], w = shape[2];
+    for (int ch = 0; ch < c; ch++) {
+        float *plane = data + (size_t)ch * h * w;
+        if (!smooth) {
+            for (size_t i = 0; i < (size_t)h * w; i++)
+                plane[i] = rng_uniform(r, lo, hi);
+            continue;
+        }
+        /* two random plane waves of 4..40 px wavelength, plus 5% noise */
+        float fx[2], fy[2], phase[2];
+        for (int k = 0; k < 2; k++) {
+            float len = rng_uniform(r, 4.0f, 40.0f), ang = rng_uniform(r, 0.0f, 6.2831853f);
+            fx[k] = 6.2831853f / len * cosf(ang);
+            fy[k] = 6.2831853f / len * sinf(ang);
+            phase[k] = rng_uniform(r, 0.0f, 6.2831853f);
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                float s = 0.45f * sinf(fx[0] * x + fy[0] * y + phase[0]) +
+                          0.3f * sinf(fx[1] * x + fy[1] * y + phase[1]) +
+                          rng_uniform(r, -0.05f, 0.05f);
+                plane[(size_t)y * w + x] = lo + (hi - lo) * (0.5f + 0.625f * s);
+            }
+    }
 }
 
 /* ---- one generator per op ---- */
@@ -53,8 +100,200 @@ static void make_warp(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, c, h, w, 0, 1);
 }
 
+static void make_downsample(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    OpDownsampleParams p = { .c = c, .h = h, .w = w };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c, h, w, 0, 1);
+    case_tensor(k, c, (h + 1) / 2, (w + 1) / 2, 0, 1);
+}
+
+static void make_resize(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 3);
+    OpResizeParams p = { .c = c, .h = h, .w = w, .oh = rng_int(r, 1, 2 * h + 1),
+                         .ow = rng_int(r, 1, 2 * w + 1),
+                         .scale_first = rng_uniform(r, 0.25f, 4.0f),
+                         .scale_rest = rng_uniform(r, 0.25f, 4.0f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c, h, w, -1, 1);
+    case_tensor(k, c, p.oh, p.ow, 0, 1);
+}
+
+static void make_add_scaled(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    OpAddScaledParams p = { .c = c, .h = h, .w = w, .scale = rng_uniform(r, -2.0f, 2.0f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c, h, w, -1, 1);
+    case_tensor(k, c, h, w, -1, 1);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
+static void make_median(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 2);
+    OpMedianParams p = { .c = c, .h = h, .w = w, .radius = rng_int(r, 1, 2) };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c, h, w, -3, 3);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
+/* DIS patch grid: a patch size that fits the image, so every image size has a case. */
+static void dis_grid(CaseRng *r, int w, int h, int *n, int *stride, int *ph, int *pw)
+{
+    int most = w < h ? w : h;
+    if (most > 16)
+        most = 16;
+    *n = rng_int(r, most > 4 ? 4 : 1, most);
+    *stride = rng_int(r, 1, *n);
+    dis_grid_size(h, w, *n, *stride, ph, pw);
+}
+
+static void make_dis_search(CaseRng *r, int w, int h, OpCase *k)
+{
+    int n, stride, ph, pw;
+    dis_grid(r, w, h, &n, &stride, &ph, &pw);
+    OpDisSearchParams p = { .h = h, .w = w, .patch_size = n, .stride = stride, .ph = ph,
+                            .pw = pw, .iterations = rng_int(r, 0, 12),
+                            .use_candidates = rng_int(r, 0, 1) };
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    case_tensor_smooth(k, 2, h, w, -4, 4);
+    case_tensor(k, 2, ph, pw, -4, 4);
+    case_tensor(k, 2, ph, pw, 0, 1);
+}
+
+static void make_dis_densify(CaseRng *r, int w, int h, OpCase *k)
+{
+    int n, stride, ph, pw;
+    dis_grid(r, w, h, &n, &stride, &ph, &pw);
+    OpDisDensifyParams p = { .h = h, .w = w, .patch_size = n, .stride = stride, .ph = ph,
+                             .pw = pw };
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    case_tensor(k, 2, ph, pw, -6, 6);
+    case_tensor(k, 2, h, w, 0, 1);
+}
+
+static void make_var_derivs(CaseRng *r, int w, int h, OpCase *k)
+{
+    (void)r;
+    OpVarDerivsParams p = { .h = h, .w = w };
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    case_tensor_smooth(k, 1, h, w, 0, 1);
+    /* about a third of the pixels point outside the image */
+    case_tensor(k, 2, h, w, -0.2f * (float)(w + h), 0.2f * (float)(w + h));
+    case_tensor(k, 8, h, w, 0, 1);
+}
+
+static void make_var_weights(CaseRng *r, int w, int h, OpCase *k)
+{
+    OpVarWeightsParams p = { .h = h, .w = w, .alpha = rng_uniform(r, 0.5f, 30.0f),
+                             .delta = rng_uniform(r, 0.0f, 1.0f),
+                             .gamma = rng_uniform(r, 0.0f, 10.0f),
+                             .zeta_sq = rng_uniform(r, 1e-4f, 1e-2f),
+                             .eps_data_sq = rng_uniform(r, 1e-6f, 1e-3f),
+                             .eps_smooth_sq = rng_uniform(r, 1e-6f, 1e-3f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, 8, h, w, -0.3f, 0.3f);
+    case_tensor_smooth(k, 2, h, w, -5, 5);
+    case_tensor(k, 2, h, w, -0.5f, 0.5f);
+    case_tensor(k, 6, h, w, 0, 1);
+}
+
+/* var_sor's system: a11, a22 >= 0, s > 0 (as var_weights makes them). */
+static void fill_var_sor(CaseRng *r, const OpCase *k, int i, float *const *data)
+{
+    if (i != 0)
+        return;
+    static const float lo[6] = { 0.0f, -0.5f, 0.0f, -1.0f, -1.0f, 0.01f };
+    static const float hi[6] = { 2.0f, 0.5f, 2.0f, 1.0f, 1.0f, 5.0f };
+    size_t plane = (size_t)k->shape[0][1] * k->shape[0][2];
+    for (int c = 0; c < 6; c++)
+        for (size_t j = 0; j < plane; j++)
+            data[0][c * plane + j] = rng_uniform(r, lo[c], hi[c]);
+}
+
+static void make_var_sor(CaseRng *r, int w, int h, OpCase *k)
+{
+    OpVarSorParams p = { .h = h, .w = w, .colour = rng_int(r, 0, 1),
+                         .omega = rng_uniform(r, 0.5f, 1.95f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, 6, h, w, 0, 1);
+    case_tensor_smooth(k, 2, h, w, -5, 5);
+    case_tensor(k, 2, h, w, -1, 1);
+    case_tensor(k, 2, h, w, -1, 1);
+    k->fill = fill_var_sor;
+}
+
+/* A backward flow near the negated forward flow, so both consistent and inconsistent
+ * pixels occur (and values near the threshold). */
+static void backward_from_forward(CaseRng *r, const OpCase *k, const float *fwd, float *bwd)
+{
+    size_t n = 2 * (size_t)k->shape[0][1] * k->shape[0][2];
+    for (size_t j = 0; j < n; j++)
+        bwd[j] = -fwd[j] + rng_uniform(r, -0.5f, 0.5f);
+}
+
+static void fill_occlusion(CaseRng *r, const OpCase *k, int i, float *const *data)
+{
+    if (i == 1)
+        backward_from_forward(r, k, data[0], data[1]);
+}
+
+static void make_occlusion(CaseRng *r, int w, int h, OpCase *k)
+{
+    OpOcclusionParams p = { .h = h, .w = w, .rel = rng_uniform(r, 0.0f, 0.1f),
+                            .abs_sq = rng_uniform(r, 0.05f, 1.0f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, 2, h, w, -6, 6);
+    case_tensor_smooth(k, 2, h, w, -6, 6); /* made close to -fwd by its fill */
+    case_tensor(k, 1, h, w, 0, 1);
+    k->fill = fill_occlusion;
+}
+
+static void fill_synth_merge(CaseRng *r, const OpCase *k, int i, float *const *data)
+{
+    if (i == 3)
+        backward_from_forward(r, k, data[2], data[3]);
+}
+
+static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    OpSynthMergeParams p = { .c = c, .h = h, .w = w, .iterations = rng_int(r, 0, 6),
+                             .t = rng_uniform(r, 0.05f, 0.95f),
+                             .occ_weight = rng_uniform(r, 0.0f, 4.0f),
+                             .res_scale = rng_uniform(r, 0.1f, 2.0f) };
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, 2, h, w, -8, 8);
+    case_tensor_smooth(k, 2, h, w, -8, 8); /* made close to -fwd by its fill */
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, c, h, w, 0, 1);
+    k->fill = fill_synth_merge;
+}
+
 const OpCaseDef op_cases[] = {
     { "warp", 1e-5f, make_warp },
+    { "downsample", 1e-6f, make_downsample },
+    { "resize", 1e-5f, make_resize },
+    { "add_scaled", 1e-6f, make_add_scaled },
+    { "median", 0.0f, make_median },
+    { "dis_search", 1e-4f, make_dis_search },
+    { "dis_densify", 1e-4f, make_dis_densify },
+    { "var_derivs", 1e-5f, make_var_derivs },
+    { "var_weights", 1e-4f, make_var_weights },
+    { "var_sor", 1e-5f, make_var_sor },
+    { "occlusion", 1e-4f, make_occlusion },
+    { "synth_merge", 1e-4f, make_synth_merge },
     { NULL, 0, NULL },
 };
 

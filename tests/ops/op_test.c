@@ -69,12 +69,10 @@ static int case_data_make(const OpInfo *op, const OpCaseDef *def, int size, int 
         size_t n = shape_count(cd->k.shape[i]);
         if (!(cd->host[i] = malloc(n * sizeof(float))))
             return -1;
-        if (cd->k.fill) {
-            cd->k.fill(&rng, i, cd->k.shape[i], cd->host[i]);
-        } else {
-            for (size_t j = 0; j < n; j++)
-                cd->host[i][j] = rng_uniform(&rng, cd->k.lo[i], cd->k.hi[i]);
-        }
+        case_fill(&rng, cd->k.shape[i], cd->k.lo[i], cd->k.hi[i], cd->k.smooth[i],
+                  cd->host[i]);
+        if (cd->k.fill)
+            cd->k.fill(&rng, &cd->k, i, cd->host);
     }
     return 0;
 }
@@ -135,7 +133,7 @@ static int selected(const char *name, int argc, char **argv)
 /* CPU against Vulkan for one op; returns the number of failures. */
 static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCaseDef *def)
 {
-    double worst = 0, cpu_ms = 0, gpu_ms = 0;
+    double worst = 0, ms[2] = { 0, 0 }, cpu_ms = 0, gpu_ms = 0;
     int failures = 0;
     for (int size = 0; size < NUM_SIZES && !failures; size++) {
         for (int trial = 0; trial < TRIALS && !failures; trial++) {
@@ -145,18 +143,23 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
             if (case_data_make(op, def, size, trial, &cd) < 0 || alloc_outputs(&cd, a) < 0 ||
                 alloc_outputs(&cd, b) < 0) {
                 failures++;
-            } else if ((err = run_case(cpu, op, &cd, a, &cpu_ms)) < 0) {
+            } else if ((err = run_case(cpu, op, &cd, a, &ms[0])) < 0) {
                 printf("FAIL %s: CPU device: error %d\n", op->name, err);
                 failures++;
-            } else if ((err = run_case(gpu, op, &cd, b, &gpu_ms)) < 0) {
+            } else if ((err = run_case(gpu, op, &cd, b, &ms[1])) < 0) {
                 printf("FAIL %s: Vulkan device: error %d%s\n", op->name, err,
                        err == -ENOSYS ? " (no shader for this op)" : "");
                 failures++;
             } else {
+                if (size == NUM_SIZES - 1) { /* the largest size: time its trials */
+                    cpu_ms += ms[0] / TRIALS;
+                    gpu_ms += ms[1] / TRIALS;
+                }
                 for (int i = 0; i < cd.k.num_tensors; i++) {
                     size_t n = shape_count(cd.k.shape[i]);
                     for (size_t j = 0; j < n; j++) {
-                        double diff = fabs((double)a[i][j] - (double)b[i][j]);
+                        double diff = fabs((double)a[i][j] - (double)b[i][j]) /
+                                      fmax(1.0, fabs((double)a[i][j]));
                         if (isnan(a[i][j]) != isnan(b[i][j]))
                             diff = INFINITY;
                         else if (isnan(a[i][j]))
@@ -179,9 +182,10 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
             case_data_free(&cd);
         }
     }
-    printf("%s %-20s max diff %.3g (tolerance %.1g); %dx%d: cpu %.2f ms, vulkan %.2f ms\n",
+    printf("%s %-20s max diff %.3g (tolerance %.1g); %dx%d: cpu %.2f ms, vulkan %.2f ms "
+           "(mean of %d)\n",
            failures ? "FAIL" : "ok  ", op->name, worst, def->tolerance,
-           sizes[NUM_SIZES - 1][0], sizes[NUM_SIZES - 1][1], cpu_ms, gpu_ms);
+           sizes[NUM_SIZES - 1][0], sizes[NUM_SIZES - 1][1], cpu_ms, gpu_ms, TRIALS);
     return failures;
 }
 

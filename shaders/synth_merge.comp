@@ -1,0 +1,151 @@
+#version 450
+// synth_merge: the in-between at time t from two frames, their flows and occlusions, by
+// inverting the flow at t with a fixed-point iteration from two starts per side; contract
+// in lib/ops/synth_merge.h. Same arithmetic order as the C code, so the choices between
+// starts (a comparison of scores) come out the same.
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
+layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
+layout(std430, set = 0, binding = 2) readonly buffer Fwd { float fwd[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Bwd { float bwd[]; };
+layout(std430, set = 0, binding = 4) readonly buffer OccA { float occ_a[]; };
+layout(std430, set = 0, binding = 5) readonly buffer OccB { float occ_b[]; };
+layout(std430, set = 0, binding = 6) writeonly buffer Out { float dst[]; };
+layout(push_constant) uniform Params {
+    int c, h, w, iterations;
+    float t, occ_weight, res_scale;
+} p;
+
+// Bilinear tap set of a clamped position: indices 00, 01, 10, 11 and their weights.
+struct Tap {
+    ivec4 index;
+    vec4 weight;
+};
+
+Tap tap_at(float x, float y)
+{
+    int w = p.w, h = p.h;
+    precise float cx = min(max(x, 0.0), float(w - 1));
+    precise float cy = min(max(y, 0.0), float(h - 1));
+    int x0 = int(cx), y0 = int(cy);
+    int x1 = min(x0 + 1, w - 1), y1 = min(y0 + 1, h - 1);
+    precise float fx = cx - float(x0), fy = cy - float(y0);
+    Tap k;
+    k.index = ivec4(y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1);
+    precise vec4 wt = vec4((1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy);
+    k.weight = wt;
+    return k;
+}
+
+// The tensors are separate buffers, so reads are spelled out per buffer (GLSL cannot pass
+// a buffer array by reference).
+float read_fwd(Tap k, int off)
+{
+    precise float r = k.weight.x * fwd[off + k.index.x] + k.weight.y * fwd[off + k.index.y] +
+                      k.weight.z * fwd[off + k.index.z] + k.weight.w * fwd[off + k.index.w];
+    return r;
+}
+
+float read_bwd(Tap k, int off)
+{
+    precise float r = k.weight.x * bwd[off + k.index.x] + k.weight.y * bwd[off + k.index.y] +
+                      k.weight.z * bwd[off + k.index.z] + k.weight.w * bwd[off + k.index.w];
+    return r;
+}
+
+float read_occ_a(Tap k)
+{
+    precise float r = k.weight.x * occ_a[k.index.x] + k.weight.y * occ_a[k.index.y] +
+                      k.weight.z * occ_a[k.index.z] + k.weight.w * occ_a[k.index.w];
+    return r;
+}
+
+float read_occ_b(Tap k)
+{
+    precise float r = k.weight.x * occ_b[k.index.x] + k.weight.y * occ_b[k.index.y] +
+                      k.weight.z * occ_b[k.index.z] + k.weight.w * occ_b[k.index.w];
+    return r;
+}
+
+float read_a(Tap k, int off)
+{
+    precise float r = k.weight.x * a[off + k.index.x] + k.weight.y * a[off + k.index.y] +
+                      k.weight.z * a[off + k.index.z] + k.weight.w * a[off + k.index.w];
+    return r;
+}
+
+float read_b(Tap k, int off)
+{
+    precise float r = k.weight.x * b[off + k.index.x] + k.weight.y * b[off + k.index.y] +
+                      k.weight.z * b[off + k.index.z] + k.weight.w * b[off + k.index.w];
+    return r;
+}
+
+// Solves q + s flow(q) = (x, y) from start q; flow is fwd (side a) or bwd (side b), and
+// the score adds the occlusion of that side. Returns the score; point and residual out.
+float solve_side(bool side_a, float x, float y, float s, float qx, float qy, out vec2 point,
+                 out float res)
+{
+    int plane = p.w * p.h;
+    precise float px = qx, py = qy;
+    for (int it = 0; it < p.iterations; it++) {
+        Tap k = tap_at(px, py);
+        float fu = side_a ? read_fwd(k, 0) : read_bwd(k, 0);
+        float fv = side_a ? read_fwd(k, plane) : read_bwd(k, plane);
+        px = x - s * fu;
+        py = y - s * fv;
+    }
+    Tap k = tap_at(px, py);
+    float fu = side_a ? read_fwd(k, 0) : read_bwd(k, 0);
+    float fv = side_a ? read_fwd(k, plane) : read_bwd(k, plane);
+    precise float rx = px + s * fu - x, ry = py + s * fv - y;
+    precise float r = sqrt(rx * rx + ry * ry);
+    point = vec2(px, py);
+    res = r;
+    float occ = side_a ? read_occ_a(k) : read_occ_b(k);
+    precise float score = r + p.occ_weight * occ;
+    return score;
+}
+
+void main()
+{
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y);
+    int w = p.w, h = p.h;
+    if (x >= w || y >= h)
+        return;
+    int plane = w * h;
+    int i = y * w + x;
+    float fx = float(x), fy = float(y);
+    precise float ta = p.t, tb = 1.0 - p.t;
+    float fu = fwd[i], fv = fwd[plane + i], bu = bwd[i], bv = bwd[plane + i];
+    vec2 ya, yb, cp;
+    float res_a, res_b, cres;
+    // side a: y + t fwd(y) = x
+    precise float sa0x = fx - ta * fu, sa0y = fy - ta * fv;
+    precise float sa1x = fx + ta * bu, sa1y = fy + ta * bv;
+    float sa = solve_side(true, fx, fy, ta, sa0x, sa0y, ya, res_a);
+    float sc = solve_side(true, fx, fy, ta, sa1x, sa1y, cp, cres);
+    if (sc < sa) {
+        ya = cp;
+        res_a = cres;
+    }
+    // side b: z + (1 - t) bwd(z) = x
+    precise float sb0x = fx - tb * bu, sb0y = fy - tb * bv;
+    precise float sb1x = fx + tb * fu, sb1y = fy + tb * fv;
+    float sb = solve_side(false, fx, fy, tb, sb0x, sb0y, yb, res_b);
+    sc = solve_side(false, fx, fy, tb, sb1x, sb1y, cp, cres);
+    if (sc < sb) {
+        yb = cp;
+        res_b = cres;
+    }
+    Tap ka = tap_at(ya.x, ya.y), kb = tap_at(yb.x, yb.y);
+    precise float qa = res_a / p.res_scale, qb = res_b / p.res_scale;
+    precise float conf_a = 1.0 / (1.0 + qa * qa), conf_b = 1.0 / (1.0 + qb * qb);
+    precise float wa = tb * conf_a * (1.0 - read_occ_b(kb)) + 1e-4 * tb;
+    precise float wb = ta * conf_b * (1.0 - read_occ_a(ka)) + 1e-4 * ta;
+    precise float norm = 1.0 / (wa + wb);
+    for (int c = 0; c < p.c; c++) {
+        precise float value = (wa * read_a(ka, c * plane) + wb * read_b(kb, c * plane)) * norm;
+        dst[c * plane + i] = value;
+    }
+}

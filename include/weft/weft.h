@@ -14,6 +14,7 @@
 #ifndef WEFT_WEFT_H
 #define WEFT_WEFT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 

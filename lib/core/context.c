@@ -90,6 +90,16 @@ void pair_release(PairState *p)
     memset(p, 0, sizeof(*p));
 }
 
+void pair_swap(PairState *p)
+{
+    WeftTensor frame = p->frame[0], luma = p->luma[0];
+    p->frame[0] = p->frame[1];
+    p->luma[0] = p->luma[1];
+    p->frame[1] = frame;
+    p->luma[1] = luma;
+    p->prepared = 0;
+}
+
 int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format)
 {
     PairState *p = &c->pair;
@@ -181,7 +191,7 @@ int pair_render(WeftContext *c, double t, WeftPicture *out)
     return 0;
 }
 
-static int check_picture(const Log *log, const WeftPicture *pic)
+int picture_check(const Log *log, const WeftPicture *pic)
 {
     WeftFormatInfo fi;
     CHECK_ARG(log, pic != NULL);
@@ -196,7 +206,7 @@ static int check_picture(const Log *log, const WeftPicture *pic)
 static int check_pair(const Log *log, const WeftPicture *a, const WeftPicture *b)
 {
     int err;
-    if ((err = check_picture(log, a)) < 0 || (err = check_picture(log, b)) < 0)
+    if ((err = picture_check(log, a)) < 0 || (err = picture_check(log, b)) < 0)
         return err;
     if (a->width != b->width || a->height != b->height || a->format != b->format) {
         log_error(log, "the two frames differ in size or format (%dx%d vs %dx%d)", a->width,

@@ -40,5 +40,9 @@ int pair_prepare(WeftContext *c);
 /* Makes the in-between at t into a newly allocated picture (format of the pair). */
 int pair_render(WeftContext *c, double t, WeftPicture *out);
 void pair_release(PairState *p);
+/* Swaps slots 0 and 1 (the next frame becomes the previous one without re-uploading). */
+void pair_swap(PairState *p);
+/* Argument checks of a picture given to the library (logs the failed condition). */
+int picture_check(const Log *log, const WeftPicture *pic);
 
 #endif

@@ -121,3 +121,26 @@ const char *weft_strerror(int err)
     default: return "unknown error";
     }
 }
+
+int picture_clone(WeftPicture *dst, const WeftPicture *src)
+{
+    WeftFormatInfo fi;
+    int err = weft_format_info(src->format, &fi);
+    if (err < 0)
+        return err;
+    if ((err = weft_picture_alloc(dst, src->width, src->height, src->format)) < 0)
+        return err;
+    for (int p = 0; p < fi.planes; p++) {
+        size_t row_bytes;
+        int rows;
+        picture_plane_size(&fi, src->width, src->height, p, &row_bytes, &rows);
+        for (int y = 0; y < rows; y++)
+            memcpy(dst->data[p] + (ptrdiff_t)y * dst->stride[p],
+                   src->data[p] + (ptrdiff_t)y * src->stride[p], row_bytes);
+    }
+    dst->pts = src->pts;
+    dst->duration = src->duration;
+    dst->time_base = src->time_base;
+    dst->color = src->color;
+    return 0;
+}

@@ -7,5 +7,7 @@
 
 void picture_plane_size(const WeftFormatInfo *fi, int width, int height, int plane,
                         size_t *row_bytes, int *rows);
+/* Deep copy of src's planes and metadata into a newly allocated dst. */
+int picture_clone(WeftPicture *dst, const WeftPicture *src);
 
 #endif

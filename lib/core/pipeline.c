@@ -1,23 +1,248 @@
-/* Placeholder until the stream pipeline lands. */
+/*
+ * The stream pipeline behind weft_send_picture() / weft_get_picture().
+ *
+ * It keeps a window of two source pictures, `prev` and `next`, and produces every output
+ * whose time lies in [prev, next) before it accepts the next source picture. Which
+ * outputs exist and where they sit is decided by the planner (lib/plan), in exact rational
+ * time; this file only moves pictures. Each source picture is uploaded at most once: when
+ * the window moves on, the device slot of `next` becomes the slot of `prev`, and the flow
+ * of a pair is computed once for all the in-betweens made from it.
+ */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/context.h"
+#include "core/picture.h"
 #include "core/pipeline.h"
+#include "plan/time_map.h"
 
-void pipeline_destroy(struct Pipeline **p)
+typedef struct Pipeline {
+    TimeMap map;
+    int started;
+    WeftPicture prev, next;
+    int have_prev, have_next;
+    int eof;
+    int64_t last_interval; /* pts units between the last two source pictures; 0 unknown */
+    int64_t out_index;     /* PLAN_FPS: index k of the next output */
+    int step;              /* PLAN_FACTOR: step j of the next output in [prev, next) */
+    int slot_loaded[2];    /* pair slots hold prev (0) and next (1) on the device */
+} Pipeline;
+
+void pipeline_destroy(Pipeline **pp)
 {
-    if (p)
-        *p = NULL;
+    if (!pp || !*pp)
+        return;
+    weft_picture_unref(&(*pp)->prev);
+    weft_picture_unref(&(*pp)->next);
+    free(*pp);
+    *pp = NULL;
+}
+
+static int pipeline_start(WeftContext *c, const WeftPicture *first)
+{
+    Pipeline *p = c->pipeline;
+    const WeftSettings *s = &c->settings;
+    PlanMode mode = s->fps.num > 0 ? PLAN_FPS : PLAN_FACTOR;
+    int err = plan_time_map_init(&p->map, mode, s->fps, s->factor, first->time_base,
+                                 first->pts);
+    if (err < 0) {
+        log_error(&c->log, "cannot plan output times for time base %lld/%lld: %s",
+                  (long long)first->time_base.num, (long long)first->time_base.den,
+                  weft_strerror(err));
+        return err;
+    }
+    p->started = 1;
+    return 0;
 }
 
 int weft_send_picture(WeftContext *c, const WeftPicture *in)
 {
-    (void)in;
-    return c ? -ENOSYS : -EINVAL;
+    if (!c)
+        return -EINVAL;
+    if (!c->pipeline && !(c->pipeline = calloc(1, sizeof(Pipeline))))
+        return -ENOMEM;
+    Pipeline *p = c->pipeline;
+    if (!in) {
+        p->eof = 1;
+        return 0;
+    }
+    CHECK_ARG(&c->log, !p->eof);
+    int err = picture_check(&c->log, in);
+    if (err < 0)
+        return err;
+    CHECK_ARG(&c->log, in->time_base.num > 0 && in->time_base.den > 0);
+    CHECK_ARG(&c->log, in->duration >= 0);
+    if (p->have_next)
+        return -EAGAIN; /* outputs of the current window are still waiting */
+    if (!p->started) {
+        if ((err = pipeline_start(c, in)) < 0)
+            return err;
+    } else {
+        const WeftPicture *ref = &p->prev;
+        if (in->width != ref->width || in->height != ref->height || in->format != ref->format) {
+            log_error(&c->log, "picture size or format changed mid-stream (%dx%d -> %dx%d)",
+                      ref->width, ref->height, in->width, in->height);
+            return -EINVAL;
+        }
+        if (in->time_base.num != p->map.in_tb.num || in->time_base.den != p->map.in_tb.den) {
+            log_error(&c->log, "time base changed mid-stream");
+            return -EINVAL;
+        }
+        if (in->pts <= ref->pts) {
+            log_error(&c->log, "pts %lld does not increase (previous %lld)",
+                      (long long)in->pts, (long long)ref->pts);
+            return -EINVAL;
+        }
+    }
+    WeftPicture *dst = p->have_prev ? &p->next : &p->prev;
+    if ((err = picture_clone(dst, in)) < 0)
+        return err;
+    if (p->have_prev)
+        p->have_next = 1;
+    else
+        p->have_prev = 1;
+    return 0;
+}
+
+/* Moves the window: next becomes prev. */
+static void advance_window(Pipeline *p, PairState *pair)
+{
+    p->last_interval = p->next.pts - p->prev.pts;
+    weft_picture_unref(&p->prev);
+    p->prev = p->next;
+    memset(&p->next, 0, sizeof(p->next));
+    p->have_next = 0;
+    pair_swap(pair);
+    p->slot_loaded[0] = p->slot_loaded[1];
+    p->slot_loaded[1] = 0;
+    p->step = 0;
+}
+
+/* Length of the last source picture's interval (pts units), 0 if it cannot be known. */
+static int64_t final_interval(const Pipeline *p)
+{
+    return p->prev.duration > 0 ? p->prev.duration : p->last_interval;
+}
+
+static int emit(WeftContext *c, int64_t t_num, int64_t t_den, int64_t pts, int64_t duration,
+                WeftPicture *out)
+{
+    Pipeline *p = c->pipeline;
+    int err;
+    if (t_num == 0 || !p->have_next) {
+        /* at a source time, or holding the last picture: a bit-exact copy */
+        if ((err = picture_clone(out, &p->prev)) < 0)
+            return err;
+    } else {
+        /* device storage, flow and synthesis are set up at the first in-between, so a
+         * stream of copies never needs them */
+        if ((err = pair_configure(c, p->prev.width, p->prev.height, p->prev.format)) < 0)
+            return err;
+        for (int slot = 0; slot < 2; slot++) {
+            if (!p->slot_loaded[slot]) {
+                if ((err = pair_load(c, slot, slot ? &p->next : &p->prev)) < 0)
+                    return err;
+                p->slot_loaded[slot] = 1;
+            }
+        }
+        if ((err = pair_prepare(c)) < 0 ||
+            (err = pair_render(c, (double)t_num / (double)t_den, out)) < 0)
+            return err;
+        out->color = p->prev.color;
+    }
+    out->pts = pts;
+    out->duration = duration;
+    out->time_base = p->map.out_tb;
+    return 0;
+}
+
+static int get_fps(WeftContext *c, WeftPicture *out)
+{
+    Pipeline *p = c->pipeline;
+    for (;;) {
+        PlanTime at;
+        int err = plan_fps_output_time(&p->map, p->out_index, &at);
+        if (err < 0)
+            return err;
+        int64_t pts = plan_fps_output_pts(&p->map, p->out_index);
+        if (p->have_next) {
+            if (plan_time_cmp_pts(at, p->next.pts) >= 0) {
+                advance_window(p, &c->pair);
+                continue;
+            }
+            int64_t t_num, t_den;
+            plan_locate(at, p->prev.pts, p->next.pts, &t_num, &t_den);
+            if ((err = emit(c, t_num, t_den, pts, 1, out)) < 0)
+                return err;
+            p->out_index++;
+            return 0;
+        }
+        if (!p->eof)
+            return -EAGAIN;
+        /* after the last source picture: hold it until the end of its interval; a lone
+         * picture of unknown duration gives one output */
+        int64_t length = final_interval(p);
+        int inside = length > 0 ? plan_time_cmp_pts(at, p->prev.pts + length) < 0
+                                : plan_time_cmp_pts(at, p->prev.pts) <= 0;
+        if (!inside)
+            return WEFT_EOF;
+        if ((err = emit(c, 0, 1, pts, 1, out)) < 0)
+            return err;
+        p->out_index++;
+        return 0;
+    }
+}
+
+static int get_factor(WeftContext *c, WeftPicture *out)
+{
+    Pipeline *p = c->pipeline;
+    const int n = p->map.factor;
+    for (;;) {
+        int64_t length;
+        if (p->have_next)
+            length = p->next.pts - p->prev.pts;
+        else if (!p->eof)
+            return -EAGAIN;
+        else
+            length = final_interval(p);
+        if (p->step >= n || (length <= 0 && p->step >= 1)) {
+            if (!p->have_next)
+                return WEFT_EOF;
+            advance_window(p, &c->pair);
+            continue;
+        }
+        PlanTime at;
+        int64_t pts, t_num = 0, t_den = 1;
+        plan_factor_output_time(&p->map, p->prev.pts, length > 0 ? length : 1, p->step, &at,
+                                &pts);
+        if (p->have_next)
+            plan_locate(at, p->prev.pts, p->next.pts, &t_num, &t_den);
+        PlanTime following;
+        int64_t following_pts;
+        plan_factor_output_time(&p->map, p->prev.pts, length > 0 ? length : 1, p->step + 1,
+                                &following, &following_pts);
+        int64_t step_pts_length = following_pts - pts;
+        int err = emit(c, t_num, t_den, pts, step_pts_length > 0 ? step_pts_length : 1, out);
+        if (err < 0)
+            return err;
+        p->step++;
+        return 0;
+    }
 }
 
 int weft_get_picture(WeftContext *c, WeftPicture *out)
 {
-    (void)out;
-    return c ? -ENOSYS : -EINVAL;
+    if (!c)
+        return -EINVAL;
+    CHECK_ARG(&c->log, out != NULL);
+    memset(out, 0, sizeof(*out));
+    Pipeline *p = c->pipeline;
+    if (!p || !p->have_prev)
+        return p && p->eof ? WEFT_EOF : -EAGAIN;
+    int err = p->map.mode == PLAN_FPS ? get_fps(c, out) : get_factor(c, out);
+    if (err == WEFT_EOF) {
+        weft_picture_unref(&p->prev);
+        p->have_prev = 0;
+    }
+    return err;
 }

@@ -1,0 +1,213 @@
+/* Planner tests: exact output times for rate changes over long timelines, factor mode
+ * on variable-frame-rate input, and the stream pipeline's copies (bit-exact, counted).
+ * Expected values come from closed-form arithmetic written out here, not from the
+ * planner itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/time_map.h"
+#include "weft/weft.h"
+
+static int failures;
+#define EXPECT(cond, ...)                                                                  \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            if (failures++ < 20) {                                                         \
+                printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                     \
+                printf(__VA_ARGS__);                                                       \
+                printf("\n");                                                              \
+            }                                                                              \
+        }                                                                                  \
+    } while (0)
+
+/* Runs a rate change through the planner over source frames with pts = i * step and
+ * checks that output k comes from pair floor(k * a / b) at t = (k * a mod b) / b, where
+ * a / b is the number of source frames per output frame. Returns the output count. */
+static int64_t check_rate_change(WeftRational in_fps, WeftRational out_fps, int64_t step,
+                                 int64_t frames, int64_t a, int64_t b)
+{
+    /* time base: one pts unit = 1 / (in_fps.num) s when step = in_fps.den */
+    WeftRational tb = { 1, in_fps.num * (step / in_fps.den) };
+    TimeMap m;
+    EXPECT(plan_time_map_init(&m, PLAN_FPS, out_fps, 0, tb, 0) == 0, "init");
+    int64_t end = frames * step, k = 0;
+    for (;; k++) {
+        PlanTime at;
+        if (plan_fps_output_time(&m, k, &at) != 0) {
+            EXPECT(0, "overflow at %lld", (long long)k);
+            break;
+        }
+        if (plan_time_cmp_pts(at, end) >= 0)
+            break;
+        int64_t i = k * a / b;
+        int64_t t_num, t_den;
+        plan_locate(at, i * step, (i + 1) * step, &t_num, &t_den);
+        int64_t want_num = (k * a) % b, want_den = b;
+        plan_reduce(&want_num, &want_den);
+        if (want_num == 0)
+            want_den = 1;
+        EXPECT(plan_time_cmp_pts(at, i * step) >= 0 && plan_time_cmp_pts(at, (i + 1) * step) < 0,
+               "output %lld not inside pair %lld", (long long)k, (long long)i);
+        EXPECT(t_num == want_num && (t_num == 0 || t_den == want_den),
+               "output %lld: t = %lld/%lld, want %lld/%lld", (long long)k, (long long)t_num,
+               (long long)t_den, (long long)want_num, (long long)want_den);
+        EXPECT(plan_fps_output_pts(&m, k) == k, "pts of output %lld", (long long)k);
+    }
+    return k;
+}
+
+static void test_ntsc_two_hours(void)
+{
+    /* 24000/1001 -> 60000/1001 for 2 hours: 172628 source frames (ceil(7200 * 24000/1001)),
+     * each source frame lasts 2.5 output frames, so exactly 172628 * 5 / 2 = 431570 outputs;
+     * output k sits at 0.4 k source frames. */
+    int64_t frames = 172628;
+    int64_t n = check_rate_change((WeftRational){ 24000, 1001 }, (WeftRational){ 60000, 1001 },
+                                  1001, frames, 2, 5);
+    EXPECT(n == 431570, "got %lld outputs", (long long)n);
+    /* the last output's time is within one output frame of the end: no drift */
+    TimeMap m;
+    plan_time_map_init(&m, PLAN_FPS, (WeftRational){ 60000, 1001 }, 0,
+                       (WeftRational){ 1, 24000 }, 0);
+    EXPECT(m.out_tb.num == 1001 && m.out_tb.den == 60000, "out tb %lld/%lld",
+           (long long)m.out_tb.num, (long long)m.out_tb.den);
+}
+
+static void test_25_to_24(void)
+{
+    /* 25 -> 24: output k at 25k/24 source frames; 250 frames (10 s) -> 240 outputs */
+    int64_t n = check_rate_change((WeftRational){ 25, 1 }, (WeftRational){ 24, 1 }, 1, 250, 25,
+                                  24);
+    EXPECT(n == 240, "got %lld outputs", (long long)n);
+}
+
+static void test_30_to_60(void)
+{
+    int64_t n = check_rate_change((WeftRational){ 30, 1 }, (WeftRational){ 60, 1 }, 1, 60, 1, 2);
+    EXPECT(n == 120, "got %lld outputs", (long long)n);
+}
+
+static void test_factor_vfr(void)
+{
+    /* VFR source at pts 0, 3, 4, 10 (ms); factor 2 puts one output midway in each interval */
+    TimeMap m;
+    EXPECT(plan_time_map_init(&m, PLAN_FACTOR, (WeftRational){ 0, 0 }, 2,
+                              (WeftRational){ 1, 1000 }, 0) == 0, "init");
+    EXPECT(m.out_tb.num == 1 && m.out_tb.den == 2000, "out tb");
+    const int64_t src[] = { 0, 3, 4, 10 };
+    const int64_t want_pts[] = { 0, 3, 6, 7, 8, 14 };
+    int o = 0;
+    for (int i = 0; i + 1 < 4; i++) {
+        for (int j = 0; j < 2; j++, o++) {
+            PlanTime at;
+            int64_t pts, t_num, t_den;
+            plan_factor_output_time(&m, src[i], src[i + 1] - src[i], j, &at, &pts);
+            plan_locate(at, src[i], src[i + 1], &t_num, &t_den);
+            EXPECT(pts == want_pts[o], "output %d pts %lld want %lld", o, (long long)pts,
+                   (long long)want_pts[o]);
+            EXPECT(j == 0 ? t_num == 0 : (t_num == 1 && t_den == 2), "output %d t %lld/%lld", o,
+                   (long long)t_num, (long long)t_den);
+        }
+    }
+}
+
+static void test_bad_arguments(void)
+{
+    TimeMap m;
+    EXPECT(plan_time_map_init(&m, PLAN_FPS, (WeftRational){ 0, 1 }, 0, (WeftRational){ 1, 25 },
+                              0) < 0, "fps 0 accepted");
+    EXPECT(plan_time_map_init(&m, PLAN_FACTOR, (WeftRational){ 0, 0 }, 0,
+                              (WeftRational){ 1, 25 }, 0) < 0, "factor 0 accepted");
+    EXPECT(plan_time_map_init(&m, PLAN_FPS, (WeftRational){ 60, 1 }, 0, (WeftRational){ 0, 25 },
+                              0) < 0, "time base 0 accepted");
+}
+
+/* The stream pipeline at the input rate only copies: every output must equal its input
+ * sample for sample (10-bit 4:2:0), with the input's pts, in order, and nothing extra. */
+static void test_pipeline_copies(void)
+{
+    WeftSettings s;
+    weft_default_settings(&s);
+    s.device = WEFT_DEVICE_CPU;
+    s.threads = 1;
+    s.factor = 1;
+    s.log_level = WEFT_LOG_ERROR;
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, &s) == 0, "open");
+    if (!c)
+        return;
+    enum { FRAMES = 7, W = 37, H = 21 };
+    WeftPicture in[FRAMES];
+    unsigned seed = 1;
+    for (int f = 0; f < FRAMES; f++) {
+        EXPECT(weft_picture_alloc(&in[f], W, H, WEFT_PIX_YUV420P10) == 0, "alloc");
+        for (int p = 0; p < 3; p++) {
+            int pw = p ? (W + 1) / 2 : W, ph = p ? (H + 1) / 2 : H;
+            for (int y = 0; y < ph; y++)
+                for (int x = 0; x < pw; x++) {
+                    seed = seed * 1103515245u + 12345u;
+                    ((uint16_t *)(in[f].data[p] + y * in[f].stride[p]))[x] = (seed >> 8) & 1023;
+                }
+        }
+        in[f].pts = 1000 + 40 * f;
+        in[f].time_base = (WeftRational){ 1, 1000 };
+    }
+    int got = 0, f = 0, ended = 0;
+    while (!ended) {
+        int err = weft_send_picture(c, f < FRAMES ? &in[f] : NULL);
+        if (err == 0) {
+            f++;
+        } else if (err != -EAGAIN) {
+            EXPECT(0, "send: %s", weft_strerror(err));
+            break;
+        }
+        for (;;) {
+            WeftPicture out;
+            err = weft_get_picture(c, &out);
+            if (err == -EAGAIN)
+                break;
+            if (err == WEFT_EOF) {
+                ended = 1;
+                break;
+            }
+            EXPECT(err == 0, "get: %s", weft_strerror(err));
+            if (err)
+                return;
+            EXPECT(got < FRAMES, "extra output");
+            if (got < FRAMES) {
+                EXPECT(out.pts == in[got].pts && out.time_base.den == 1000, "pts %lld",
+                       (long long)out.pts);
+                int same = 1;
+                for (int p = 0; p < 3; p++) {
+                    int pw = p ? (W + 1) / 2 : W, ph = p ? (H + 1) / 2 : H;
+                    for (int y = 0; y < ph; y++)
+                        same &= !memcmp(out.data[p] + y * out.stride[p],
+                                        in[got].data[p] + y * in[got].stride[p], pw * 2);
+                }
+                EXPECT(same, "output %d differs from its input", got);
+            }
+            weft_picture_unref(&out);
+            got++;
+        }
+        if (f > FRAMES + 2)
+            break;
+    }
+    /* the last frame has no duration: it lasts as long as the one before, one output */
+    EXPECT(got == FRAMES, "got %d outputs, want %d", got, FRAMES);
+    for (int i = 0; i < FRAMES; i++)
+        weft_picture_unref(&in[i]);
+    weft_close(&c);
+}
+
+int main(void)
+{
+    test_ntsc_two_hours();
+    test_25_to_24();
+    test_30_to_60();
+    test_factor_vfr();
+    test_bad_arguments();
+    test_pipeline_copies();
+    printf("%s (%d failures)\n", failures ? "FAIL" : "ok", failures);
+    return failures ? 1 : 0;
+}

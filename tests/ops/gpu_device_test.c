@@ -1,0 +1,290 @@
+/*
+ * The Vulkan device beyond single ops:
+ *   gpu_device_test device   transfers (bit-exact round trips, staging growth), long
+ *                            chains of ops in one batch with uploads in between (barriers:
+ *                            run it under WEFT_VALIDATION=1, whose synchronisation
+ *                            validation reports a missing one), a tensor freed while the
+ *                            batch uses it, more dispatches than one profiled batch holds,
+ *                            no matching device -> -ENODEV; the results against the CPU
+ *                            device.
+ *   gpu_device_test api      weft_open() with device "vulkan" through the public API, and
+ *                            one in-between against the same on the CPU.
+ *   gpu_device_test no-icd   run with no Vulkan driver visible: -ENODEV, no crash.
+ * Exit 77 when there is no Vulkan device (device, api).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device.h"
+#include "gpu/gpu_device.h"
+#include "ops/add_scaled.h"
+#include "ops/downsample.h"
+#include "ops/median.h"
+#include "ops/resize.h"
+#include "ops/warp.h"
+#include "weft/weft.h"
+
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                         \
+            failures++;                                                                    \
+            goto done;                                                                     \
+        }                                                                                  \
+    } while (0)
+
+static int validation_errors;
+
+static void log_line(void *opaque, int level, const char *msg)
+{
+    (void)opaque;
+    if (level == WEFT_LOG_ERROR && !strncmp(msg, "vulkan validation:", 18))
+        validation_errors++;
+    fprintf(stderr, "[%d] %s\n", level, msg);
+}
+
+static uint64_t rng_state = 0x1234567u;
+
+static float rnd(void)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (float)(rng_state >> 40) / (float)(1 << 24);
+}
+
+static float *random_floats(size_t n, float lo, float hi)
+{
+    float *v = malloc(n * sizeof(float));
+    if (v)
+        for (size_t i = 0; i < n; i++)
+            v[i] = lo + (hi - lo) * rnd();
+    return v;
+}
+
+/* Upload then download; must come back bit for bit. */
+static int round_trip(Device *d, int c, int h, int w)
+{
+    int failures = 0;
+    size_t n = (size_t)c * h * w;
+    WeftTensor t = { 0 };
+    float *in = random_floats(n, -10, 10), *out = calloc(n, sizeof(float));
+    CHECK(in && out);
+    CHECK(device_tensor(d, &t, c, h, w) == 0);
+    CHECK(device_upload(d, &t, in) == 0);
+    CHECK(device_download(d, &t, out) == 0);
+    CHECK(!memcmp(in, out, n * sizeof(float)));
+done:
+    device_tensor_free(&t);
+    free(in);
+    free(out);
+    return failures;
+}
+
+/* A chain of ops recorded into one batch, with an upload into a tensor the batch already
+ * read (write after read) and a tensor freed while in use; the final result from both
+ * devices. */
+static int run_chain(Device *d, int c, int h, int w, const float *img, const float *flow,
+                     const float *img2, float *result)
+{
+    int failures = 0;
+    WeftTensor a = { 0 }, f = { 0 }, b = { 0 }, s = { 0 }, half = { 0 }, m = { 0 };
+    WeftTensor up = { 0 };
+    int hh = (h + 1) / 2, hw = (w + 1) / 2;
+    CHECK(device_tensor(d, &a, c, h, w) == 0 && device_tensor(d, &f, 2, h, w) == 0);
+    CHECK(device_tensor(d, &b, c, h, w) == 0 && device_tensor(d, &s, c, h, w) == 0);
+    CHECK(device_tensor(d, &half, c, hh, hw) == 0 && device_tensor(d, &m, c, hh, hw) == 0);
+    CHECK(device_tensor(d, &up, c, h, w) == 0);
+    CHECK(device_upload(d, &a, img) == 0 && device_upload(d, &f, flow) == 0);
+    CHECK(op_warp(d, &a, &f, 0.75f, &b) == 0);          /* reads a */
+    CHECK(device_upload(d, &a, img2) == 0);               /* then a is overwritten */
+    CHECK(op_add_scaled(d, &b, &a, -0.5f, &s) == 0);      /* reads b (RAW) and new a */
+    for (int i = 0; i < 40; i++) {                        /* ping-pong: RAW and WAR */
+        CHECK(op_add_scaled(d, &s, &a, 0.01f, &b) == 0);
+        CHECK(op_warp(d, &b, &f, 0.05f, &s) == 0);
+    }
+    CHECK(op_downsample(d, &s, &half) == 0);
+    CHECK(op_median(d, &half, 1, &m) == 0);
+    device_tensor_free(&half);                            /* freed while the batch uses it */
+    CHECK(op_resize(d, &m, &up, 1.0f, 1.0f) == 0);
+    CHECK(device_download(d, &up, result) == 0);
+    CHECK(device_finish(d) == 0);
+done:
+    device_tensor_free(&a);
+    device_tensor_free(&f);
+    device_tensor_free(&b);
+    device_tensor_free(&s);
+    device_tensor_free(&half);
+    device_tensor_free(&m);
+    device_tensor_free(&up);
+    return failures;
+}
+
+static int test_device(Log *log)
+{
+    int failures = 0;
+    Device *gpu = NULL, *cpu = NULL, *none = NULL;
+    float *img = NULL, *img2 = NULL, *flow = NULL, *r_cpu = NULL, *r_gpu = NULL;
+    int err = gpu_device_create(&gpu, log, -1, getenv("WEFT_TEST_DEVICE"));
+    if (err < 0) {
+        printf("skip: no Vulkan device (error %d)\n", err);
+        return 77;
+    }
+    printf("Vulkan device: %s\n", gpu->name);
+    CHECK(cpu_device_create(&cpu, log, 2) == 0);
+
+    /* no such device: -ENODEV, *out stays NULL */
+    CHECK(gpu_device_create(&none, log, 99, NULL) == -ENODEV && !none);
+    CHECK(gpu_device_create(&none, log, -1, "no such device, surely") == -ENODEV && !none);
+
+    /* transfers: tiny, odd, and larger than the first staging buffer (4 MiB) */
+    CHECK(round_trip(gpu, 1, 1, 1) == 0);
+    CHECK(round_trip(gpu, 3, 17, 33) == 0);
+    CHECK(round_trip(gpu, 3, 1100, 1000) == 0);
+    CHECK(round_trip(gpu, 2, 61, 97) == 0);
+
+    /* a batch of chained ops, against the CPU */
+    const int c = 3, h = 61, w = 97;
+    size_t n = (size_t)c * h * w;
+    img = random_floats(n, 0, 1);
+    img2 = random_floats(n, 0, 1);
+    flow = random_floats(2 * (size_t)h * w, -20, 20);
+    r_cpu = calloc(n, sizeof(float));
+    r_gpu = calloc(n, sizeof(float));
+    CHECK(img && img2 && flow && r_cpu && r_gpu);
+    CHECK(run_chain(cpu, c, h, w, img, flow, img2, r_cpu) == 0);
+    CHECK(run_chain(gpu, c, h, w, img, flow, img2, r_gpu) == 0);
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs((double)r_cpu[i] - r_gpu[i]));
+    printf("chain of %d ops: max diff %.3g\n", 86, worst);
+    CHECK(worst <= 1e-5);
+
+    /* more dispatches than one batch holds timestamps for (WEFT_GPU_PROFILE=1) */
+    {
+        WeftTensor x = { 0 }, y = { 0 };
+        float *back = calloc((size_t)h * w, sizeof(float));
+        int ok = back && device_tensor(gpu, &x, 1, h, w) == 0 &&
+                 device_tensor(gpu, &y, 1, h, w) == 0 && device_upload(gpu, &x, img) == 0 &&
+                 device_upload(gpu, &y, img2) == 0;
+        WeftTensor z = { 0 };
+        ok = ok && device_tensor(gpu, &z, 1, h, w) == 0;
+        for (int i = 0; ok && i < 300; i++)
+            ok = op_add_scaled(gpu, i % 2 ? &z : &x, &y, 1.0f / 1024, i % 2 ? &x : &z) == 0;
+        ok = ok && device_download(gpu, &x, back) == 0;
+        /* x = img + 300 / 1024 img2, up to float rounding */
+        for (int i = 0; ok && i < h * w; i++)
+            ok = fabsf(back[i] - (img[i] + 300.0f / 1024 * img2[i])) < 1e-4f;
+        device_tensor_free(&x);
+        device_tensor_free(&y);
+        device_tensor_free(&z);
+        free(back);
+        CHECK(ok);
+    }
+done:
+    device_destroy(&gpu);
+    device_destroy(&cpu);
+    free(img);
+    free(img2);
+    free(flow);
+    free(r_cpu);
+    free(r_gpu);
+    if (validation_errors) {
+        printf("FAIL: the validation layer reported %d errors\n", validation_errors);
+        failures++;
+    }
+    return failures ? 1 : 0;
+}
+
+static void fill_picture(WeftPicture *pic, int shift)
+{
+    for (int y = 0; y < pic->height; y++)
+        for (int x = 0; x < pic->width; x++) {
+            uint8_t *px = pic->data[0] + y * pic->stride[0] + 3 * x;
+            int xs = x - shift;
+            px[0] = (uint8_t)(128 + 100 * sin(xs * 0.3) * cos(y * 0.2));
+            px[1] = (uint8_t)(128 + 90 * sin(xs * 0.17 + y * 0.11));
+            px[2] = (uint8_t)((xs * 7 + y * 3) & 255);
+        }
+}
+
+static int interpolate_on(const char *device, const WeftPicture *a, const WeftPicture *b,
+                          WeftPicture *out, char *name, size_t name_size)
+{
+    WeftSettings s;
+    weft_default_settings(&s);
+    s.log_level = WEFT_LOG_WARNING;
+    int err = weft_settings_set(&s, "device", device);
+    WeftContext *ctx = NULL;
+    if (err >= 0)
+        err = weft_open(&ctx, &s);
+    if (err >= 0) {
+        snprintf(name, name_size, "%s", weft_device_name(ctx));
+        err = weft_interpolate(ctx, a, b, 0.5, out);
+    }
+    weft_close(&ctx);
+    return err;
+}
+
+static int test_api(void)
+{
+    int failures = 0;
+    WeftPicture a = { 0 }, b = { 0 }, out_cpu = { 0 }, out_gpu = { 0 };
+    char cpu_name[128] = "", gpu_name[128] = "";
+    CHECK(weft_picture_alloc(&a, 67, 45, WEFT_PIX_RGB24) == 0);
+    CHECK(weft_picture_alloc(&b, 67, 45, WEFT_PIX_RGB24) == 0);
+    fill_picture(&a, 0);
+    fill_picture(&b, 3);
+    int err = interpolate_on("vulkan", &a, &b, &out_gpu, gpu_name, sizeof(gpu_name));
+    if (err == -ENODEV) {
+        printf("skip: no Vulkan device\n");
+        failures = -1;
+        goto done;
+    }
+    CHECK(err == 0);
+    CHECK(interpolate_on("cpu", &a, &b, &out_cpu, cpu_name, sizeof(cpu_name)) == 0);
+    printf("devices: '%s' and '%s'\n", gpu_name, cpu_name);
+    CHECK(strncmp(gpu_name, "cpu", 3) != 0);
+    CHECK(out_gpu.width == 67 && out_gpu.height == 45 && out_gpu.format == WEFT_PIX_RGB24);
+    int worst = 0;
+    for (int y = 0; y < 45; y++)
+        for (int x = 0; x < 3 * 67; x++) {
+            int d = abs(out_gpu.data[0][y * out_gpu.stride[0] + x] -
+                        out_cpu.data[0][y * out_cpu.stride[0] + x]);
+            worst = d > worst ? d : worst;
+        }
+    printf("weft_interpolate vulkan vs cpu: max difference %d (8-bit levels)\n", worst);
+    CHECK(worst <= 1);
+done:
+    weft_picture_unref(&a);
+    weft_picture_unref(&b);
+    weft_picture_unref(&out_cpu);
+    weft_picture_unref(&out_gpu);
+    return failures < 0 ? 77 : failures ? 1 : 0;
+}
+
+static int test_no_icd(Log *log)
+{
+    int failures = 0;
+    Device *d = NULL;
+    int err = gpu_device_create(&d, log, -1, NULL);
+    printf("gpu_device_create without a driver: %d\n", err);
+    CHECK(err == -ENODEV && !d);
+done:
+    device_destroy(&d);
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    Log log = { .callback = log_line, .level = WEFT_LOG_WARNING };
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "device"))
+        return test_device(&log);
+    if (!strcmp(mode, "api"))
+        return test_api();
+    if (!strcmp(mode, "no-icd"))
+        return test_no_icd(&log);
+    fprintf(stderr, "usage: %s device|api|no-icd\n", argv[0]);
+    return 2;
+}

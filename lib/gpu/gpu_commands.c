@@ -42,7 +42,7 @@ int gpu_commands_init(GpuContext *g)
     if ((err = gpu_check(g, vkAllocateCommandBuffers(g->device, &alloc, &g->cmd),
                          "vkAllocateCommandBuffers")) < 0)
         return err;
-    VkFenceCreateInfo fence_info = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+    VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     if ((err = gpu_check(g, vkCreateFence(g->device, &fence_info, NULL, &g->fence),
                          "vkCreateFence")) < 0)
         return err;
@@ -58,8 +58,7 @@ int gpu_commands_init(GpuContext *g)
             .poolSizeCount = 1,
             .pPoolSizes = &size,
         };
-        if ((err = gpu_check(g, vkCreateDescriptorPool(g->device, &info, NULL,
-                                                       &g->descriptor_pool),
+        if ((err = gpu_check(g, vkCreateDescriptorPool(g->device, &info, NULL, &g->descriptor_pool),
                              "vkCreateDescriptorPool")) < 0)
             return err;
     }
@@ -103,8 +102,8 @@ static int begin_batch(GpuContext *g)
     return 0;
 }
 
-static void barrier(GpuContext *g, GpuBuffer *const *buffers, int n,
-                    VkPipelineStageFlags dst_stage, VkAccessFlags dst_access)
+static void barrier(GpuContext *g, GpuBuffer *const *buffers, int n, VkPipelineStageFlags dst_stage,
+                    VkAccessFlags dst_access)
 {
     VkBufferMemoryBarrier barriers[OP_MAX_TENSORS];
     for (int i = 0; i < n; i++)
@@ -135,9 +134,10 @@ int gpu_cmd_dispatch(GpuContext *g, GpuPipeline *p, const void *params, GpuBuffe
         if (!groups[i])
             return 0; /* nothing to compute */
         if (groups[i] > g->props.limits.maxComputeWorkGroupCount[i]) {
-            log_error(g->log, "vulkan: op '%s' needs %u work groups in dimension %d; this "
-                              "device allows %u", op->name, groups[i], i,
-                      g->props.limits.maxComputeWorkGroupCount[i]);
+            log_error(g->log,
+                      "vulkan: op '%s' needs %u work groups in dimension %d; this "
+                      "device allows %u",
+                      op->name, groups[i], i, g->props.limits.maxComputeWorkGroupCount[i]);
             return -E2BIG;
         }
     }
@@ -169,7 +169,7 @@ int gpu_cmd_dispatch(GpuContext *g, GpuPipeline *p, const void *params, GpuBuffe
         g->descriptor_sets_used++;
     }
     for (int i = 0; i < op->num_tensors; i++) {
-        infos[i] = (VkDescriptorBufferInfo){ buffers[i]->buffer, 0, VK_WHOLE_SIZE };
+        infos[i] = (VkDescriptorBufferInfo){buffers[i]->buffer, 0, VK_WHOLE_SIZE};
         writes[i] = (VkWriteDescriptorSet){
             .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
             .dstSet = set,
@@ -184,8 +184,8 @@ int gpu_cmd_dispatch(GpuContext *g, GpuPipeline *p, const void *params, GpuBuffe
                                (uint32_t)op->num_tensors, writes);
     } else {
         vkUpdateDescriptorSets(g->device, (uint32_t)op->num_tensors, writes, 0, NULL);
-        vkCmdBindDescriptorSets(g->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set,
-                                0, NULL);
+        vkCmdBindDescriptorSets(g->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set, 0,
+                                NULL);
     }
     if (op->params_size)
         vkCmdPushConstants(g->cmd, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
@@ -209,10 +209,10 @@ int gpu_cmd_copy(GpuContext *g, GpuBuffer *src, VkDeviceSize src_offset, GpuBuff
     int err = begin_batch(g);
     if (err < 0)
         return err;
-    GpuBuffer *both[2] = { src, dst };
+    GpuBuffer *both[2] = {src, dst};
     barrier(g, both, 2, VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
-    VkBufferCopy region = { .srcOffset = src_offset, .dstOffset = dst_offset, .size = size };
+    VkBufferCopy region = {.srcOffset = src_offset, .dstOffset = dst_offset, .size = size};
     vkCmdCopyBuffer(g->cmd, src->buffer, dst->buffer, 1, &region);
     g->batch_commands++;
     return 0;
@@ -240,7 +240,7 @@ static void add_op_time(GpuContext *g, const OpInfo *op, double ms)
         g->op_times = grown;
         g->max_op_times = max;
     }
-    g->op_times[g->num_op_times++] = (GpuOpTime){ .op = op, .total_ms = ms, .count = 1 };
+    g->op_times[g->num_op_times++] = (GpuOpTime){.op = op, .total_ms = ms, .count = 1};
 }
 
 static void read_timestamps(GpuContext *g)
@@ -250,8 +250,8 @@ static void read_timestamps(GpuContext *g)
     if (!n || vkGetQueryPoolResults(g->device, g->queries, 0, n, sizeof(stamps), stamps,
                                     sizeof(uint64_t), VK_QUERY_RESULT_64_BIT) != VK_SUCCESS)
         return;
-    uint64_t mask = g->timestamp_bits >= 64 ? ~(uint64_t)0
-                                             : (((uint64_t)1 << g->timestamp_bits) - 1);
+    uint64_t mask =
+        g->timestamp_bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << g->timestamp_bits) - 1);
     for (int i = 0; i < g->timed_dispatches; i++) {
         uint64_t ticks = (stamps[2 * i + 1] - stamps[2 * i]) & mask;
         double ms = (double)ticks * g->props.limits.timestampPeriod * 1e-6;

@@ -11,9 +11,11 @@ static int gpu_tensor_create(Device *d, WeftTensor *t)
     GpuContext *g = d->priv;
     VkDeviceSize bytes = (VkDeviceSize)tensor_count(t) * sizeof(float);
     if (bytes > g->props.limits.maxStorageBufferRange) {
-        log_error(d->log, "vulkan: tensor %dx%dx%d (%llu bytes) exceeds this device's largest "
-                          "storage buffer (%u bytes)", t->c, t->h, t->w,
-                  (unsigned long long)bytes, g->props.limits.maxStorageBufferRange);
+        log_error(d->log,
+                  "vulkan: tensor %dx%dx%d (%llu bytes) exceeds this device's largest "
+                  "storage buffer (%u bytes)",
+                  t->c, t->h, t->w, (unsigned long long)bytes,
+                  g->props.limits.maxStorageBufferRange);
         return -E2BIG;
     }
     GpuBuffer *b = calloc(1, sizeof(*b));

@@ -12,24 +12,42 @@
 const char *gpu_result_string(VkResult r)
 {
     switch (r) {
-    case VK_SUCCESS: return "success";
-    case VK_NOT_READY: return "not ready";
-    case VK_TIMEOUT: return "timeout";
-    case VK_INCOMPLETE: return "incomplete";
-    case VK_ERROR_OUT_OF_HOST_MEMORY: return "out of host memory";
-    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "out of device memory";
-    case VK_ERROR_INITIALIZATION_FAILED: return "initialization failed";
-    case VK_ERROR_DEVICE_LOST: return "device lost";
-    case VK_ERROR_MEMORY_MAP_FAILED: return "memory map failed";
-    case VK_ERROR_LAYER_NOT_PRESENT: return "layer not present";
-    case VK_ERROR_EXTENSION_NOT_PRESENT: return "extension not present";
-    case VK_ERROR_FEATURE_NOT_PRESENT: return "feature not present";
-    case VK_ERROR_INCOMPATIBLE_DRIVER: return "incompatible driver";
-    case VK_ERROR_TOO_MANY_OBJECTS: return "too many objects";
-    case VK_ERROR_FORMAT_NOT_SUPPORTED: return "format not supported";
-    case VK_ERROR_FRAGMENTED_POOL: return "fragmented pool";
-    case VK_ERROR_OUT_OF_POOL_MEMORY: return "out of pool memory";
-    default: return "unknown error";
+    case VK_SUCCESS:
+        return "success";
+    case VK_NOT_READY:
+        return "not ready";
+    case VK_TIMEOUT:
+        return "timeout";
+    case VK_INCOMPLETE:
+        return "incomplete";
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+        return "out of host memory";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+        return "out of device memory";
+    case VK_ERROR_INITIALIZATION_FAILED:
+        return "initialization failed";
+    case VK_ERROR_DEVICE_LOST:
+        return "device lost";
+    case VK_ERROR_MEMORY_MAP_FAILED:
+        return "memory map failed";
+    case VK_ERROR_LAYER_NOT_PRESENT:
+        return "layer not present";
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+        return "extension not present";
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+        return "feature not present";
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+        return "incompatible driver";
+    case VK_ERROR_TOO_MANY_OBJECTS:
+        return "too many objects";
+    case VK_ERROR_FORMAT_NOT_SUPPORTED:
+        return "format not supported";
+    case VK_ERROR_FRAGMENTED_POOL:
+        return "fragmented pool";
+    case VK_ERROR_OUT_OF_POOL_MEMORY:
+        return "out of pool memory";
+    default:
+        return "unknown error";
     }
 }
 
@@ -64,10 +82,9 @@ static int env_flag(const char *name)
 }
 
 /* The validation layer reports through this; errors are counted so tests can fail on them. */
-static VKAPI_ATTR VkBool32 VKAPI_CALL
-debug_messenger(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                VkDebugUtilsMessageTypeFlagsEXT types,
-                const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
+static VKAPI_ATTR VkBool32 VKAPI_CALL debug_messenger(
+    VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
+    const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
 {
     (void)types;
     GpuContext *g = opaque;
@@ -234,8 +251,8 @@ static int choose_physical_device(GpuContext *g, int index, const char *name_fil
         int usable = props.apiVersion >= VK_API_VERSION_1_1 &&
                      find_compute_queue(devices[i], &family, &bits) == 0;
         log_verbose(g->log, "vulkan device %u: %s (Vulkan %u.%u)%s", i, props.deviceName,
-                    VK_API_VERSION_MAJOR(props.apiVersion),
-                    VK_API_VERSION_MINOR(props.apiVersion), usable ? "" : ", unusable");
+                    VK_API_VERSION_MAJOR(props.apiVersion), VK_API_VERSION_MINOR(props.apiVersion),
+                    usable ? "" : ", unusable");
         int wanted = index >= 0 ? (int)i == index
                                 : !name_filter || !*name_filter ||
                                       strcasestr(props.deviceName, name_filter) != NULL;

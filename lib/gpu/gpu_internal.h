@@ -25,7 +25,7 @@ typedef struct GpuBuffer {
 
 typedef struct GpuPipeline {
     const OpInfo *op;
-    int error;         /* < 0: creation failed (logged once), returned on every use */
+    int error; /* < 0: creation failed (logged once), returned on every use */
     VkDescriptorSetLayout set_layout;
     VkPipelineLayout layout;
     VkPipeline pipeline;

@@ -20,9 +20,9 @@ void gpu_memory_init(GpuContext *g)
     VkPhysicalDeviceType type = g->props.deviceType;
     /* Reading device-local memory through a mapping is only fast where it is host memory;
      * WEFT_GPU_STAGING=1 forces the staging path (to test it on such devices). */
-    g->direct_host_access = (type == VK_PHYSICAL_DEVICE_TYPE_CPU ||
-                             type == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU) &&
-                            !env_flag("WEFT_GPU_STAGING");
+    g->direct_host_access =
+        (type == VK_PHYSICAL_DEVICE_TYPE_CPU || type == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU) &&
+        !env_flag("WEFT_GPU_STAGING");
 }
 
 /* The first memory type allowed by `bits` that has all of `required`, preferring one that
@@ -89,9 +89,9 @@ int gpu_buffer_create(GpuContext *g, GpuBuffer *b, VkDeviceSize size, int stagin
     if ((err = gpu_check(g, vkBindBufferMemory(g->device, b->buffer, b->memory, 0),
                          "vkBindBufferMemory")) < 0)
         goto fail;
-    if (map && (err = gpu_check(g, vkMapMemory(g->device, b->memory, 0, VK_WHOLE_SIZE, 0,
-                                               &b->mapped),
-                                "vkMapMemory")) < 0)
+    if (map &&
+        (err = gpu_check(g, vkMapMemory(g->device, b->memory, 0, VK_WHOLE_SIZE, 0, &b->mapped),
+                         "vkMapMemory")) < 0)
         goto fail;
     b->size = size;
     return 0;

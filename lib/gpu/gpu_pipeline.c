@@ -182,8 +182,10 @@ static int create_pipeline(GpuContext *g, GpuPipeline *p)
     const OpInfo *op = p->op;
     const GpuShader *shader = gpu_shader_find(op->name);
     if (!shader) {
-        log_error(g->log, "vulkan: op '%s' has no shader in this build (shaders/%s.comp); "
-                          "use the CPU device for it", op->name, op->name);
+        log_error(g->log,
+                  "vulkan: op '%s' has no shader in this build (shaders/%s.comp); "
+                  "use the CPU device for it",
+                  op->name, op->name);
         return -ENOSYS;
     }
     uint32_t local[3];
@@ -195,8 +197,10 @@ static int create_pipeline(GpuContext *g, GpuPipeline *p)
     if (op->num_tensors < 1 || op->num_tensors > OP_MAX_TENSORS || op->params_size % 4 ||
         op->params_size > g->props.limits.maxPushConstantsSize ||
         local[0] * local[1] * local[2] > g->props.limits.maxComputeWorkGroupInvocations) {
-        log_error(g->log, "vulkan: op '%s' does not fit this device (tensors, push constants "
-                          "or local size)", op->name);
+        log_error(g->log,
+                  "vulkan: op '%s' does not fit this device (tensors, push constants "
+                  "or local size)",
+                  op->name);
         return -ENOSYS;
     }
 
@@ -210,8 +214,8 @@ static int create_pipeline(GpuContext *g, GpuPipeline *p)
         };
     VkDescriptorSetLayoutCreateInfo set_info = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .flags = g->push_descriptor_set ? VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR
-                                        : 0,
+        .flags =
+            g->push_descriptor_set ? VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR : 0,
         .bindingCount = (uint32_t)op->num_tensors,
         .pBindings = bindings,
     };
@@ -245,17 +249,18 @@ static int create_pipeline(GpuContext *g, GpuPipeline *p)
         goto fail;
     VkComputePipelineCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-        .stage = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-            .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-            .module = module,
-            .pName = "main",
-        },
+        .stage =
+            {
+                .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                .module = module,
+                .pName = "main",
+            },
         .layout = p->layout,
     };
-    if ((err = gpu_check(g, vkCreateComputePipelines(g->device, g->cache, 1, &info, NULL,
-                                                     &p->pipeline),
-                         "vkCreateComputePipelines")) < 0)
+    if ((err = gpu_check(
+             g, vkCreateComputePipelines(g->device, g->cache, 1, &info, NULL, &p->pipeline),
+             "vkCreateComputePipelines")) < 0)
         goto fail;
     vkDestroyShaderModule(g->device, module, NULL);
     g->cache_dirty = 1;

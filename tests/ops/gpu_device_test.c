@@ -26,13 +26,13 @@
 #include "ops/warp.h"
 #include "weft/weft.h"
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                         \
-            failures++;                                                                    \
-            goto done;                                                                     \
-        }                                                                                  \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
+            failures++;                                                                            \
+            goto done;                                                                             \
+        }                                                                                          \
     } while (0)
 
 static int validation_errors;
@@ -67,7 +67,7 @@ static int round_trip(Device *d, int c, int h, int w)
 {
     int failures = 0;
     size_t n = (size_t)c * h * w;
-    WeftTensor t = { 0 };
+    WeftTensor t = {0};
     float *in = random_floats(n, -10, 10), *out = calloc(n, sizeof(float));
     CHECK(in && out);
     CHECK(device_tensor(d, &t, c, h, w) == 0);
@@ -88,24 +88,24 @@ static int run_chain(Device *d, int c, int h, int w, const float *img, const flo
                      const float *img2, float *result)
 {
     int failures = 0;
-    WeftTensor a = { 0 }, f = { 0 }, b = { 0 }, s = { 0 }, half = { 0 }, m = { 0 };
-    WeftTensor up = { 0 };
+    WeftTensor a = {0}, f = {0}, b = {0}, s = {0}, half = {0}, m = {0};
+    WeftTensor up = {0};
     int hh = (h + 1) / 2, hw = (w + 1) / 2;
     CHECK(device_tensor(d, &a, c, h, w) == 0 && device_tensor(d, &f, 2, h, w) == 0);
     CHECK(device_tensor(d, &b, c, h, w) == 0 && device_tensor(d, &s, c, h, w) == 0);
     CHECK(device_tensor(d, &half, c, hh, hw) == 0 && device_tensor(d, &m, c, hh, hw) == 0);
     CHECK(device_tensor(d, &up, c, h, w) == 0);
     CHECK(device_upload(d, &a, img) == 0 && device_upload(d, &f, flow) == 0);
-    CHECK(op_warp(d, &a, &f, 0.75f, &b) == 0);          /* reads a */
-    CHECK(device_upload(d, &a, img2) == 0);               /* then a is overwritten */
-    CHECK(op_add_scaled(d, &b, &a, -0.5f, &s) == 0);      /* reads b (RAW) and new a */
-    for (int i = 0; i < 40; i++) {                        /* ping-pong: RAW and WAR */
+    CHECK(op_warp(d, &a, &f, 0.75f, &b) == 0);       /* reads a */
+    CHECK(device_upload(d, &a, img2) == 0);          /* then a is overwritten */
+    CHECK(op_add_scaled(d, &b, &a, -0.5f, &s) == 0); /* reads b (RAW) and new a */
+    for (int i = 0; i < 40; i++) {                   /* ping-pong: RAW and WAR */
         CHECK(op_add_scaled(d, &s, &a, 0.01f, &b) == 0);
         CHECK(op_warp(d, &b, &f, 0.05f, &s) == 0);
     }
     CHECK(op_downsample(d, &s, &half) == 0);
     CHECK(op_median(d, &half, 1, &m) == 0);
-    device_tensor_free(&half);                            /* freed while the batch uses it */
+    device_tensor_free(&half); /* freed while the batch uses it */
     CHECK(op_resize(d, &m, &up, 1.0f, 1.0f) == 0);
     CHECK(device_download(d, &up, result) == 0);
     CHECK(device_finish(d) == 0);
@@ -162,12 +162,12 @@ static int test_device(Log *log)
 
     /* more dispatches than one batch holds timestamps for (WEFT_GPU_PROFILE=1) */
     {
-        WeftTensor x = { 0 }, y = { 0 };
+        WeftTensor x = {0}, y = {0};
         float *back = calloc((size_t)h * w, sizeof(float));
         int ok = back && device_tensor(gpu, &x, 1, h, w) == 0 &&
                  device_tensor(gpu, &y, 1, h, w) == 0 && device_upload(gpu, &x, img) == 0 &&
                  device_upload(gpu, &y, img2) == 0;
-        WeftTensor z = { 0 };
+        WeftTensor z = {0};
         ok = ok && device_tensor(gpu, &z, 1, h, w) == 0;
         for (int i = 0; ok && i < 300; i++)
             ok = op_add_scaled(gpu, i % 2 ? &z : &x, &y, 1.0f / 1024, i % 2 ? &x : &z) == 0;
@@ -229,7 +229,7 @@ static int interpolate_on(const char *device, const WeftPicture *a, const WeftPi
 static int test_api(void)
 {
     int failures = 0;
-    WeftPicture a = { 0 }, b = { 0 }, out_cpu = { 0 }, out_gpu = { 0 };
+    WeftPicture a = {0}, b = {0}, out_cpu = {0}, out_gpu = {0};
     char cpu_name[128] = "", gpu_name[128] = "";
     CHECK(weft_picture_alloc(&a, 67, 45, WEFT_PIX_RGB24) == 0);
     CHECK(weft_picture_alloc(&b, 67, 45, WEFT_PIX_RGB24) == 0);
@@ -277,7 +277,7 @@ done:
 
 int main(int argc, char **argv)
 {
-    Log log = { .callback = log_line, .level = WEFT_LOG_WARNING };
+    Log log = {.callback = log_line, .level = WEFT_LOG_WARNING};
     const char *mode = argc > 1 ? argv[1] : "";
     if (!strcmp(mode, "device"))
         return test_device(&log);

@@ -23,7 +23,7 @@ struct OpCase {
     int num_tensors;
     int shape[OP_MAX_TENSORS][3]; /* c, h, w */
     float lo[OP_MAX_TENSORS], hi[OP_MAX_TENSORS];
-    int smooth[OP_MAX_TENSORS];   /* a smooth random field instead of white noise */
+    int smooth[OP_MAX_TENSORS]; /* a smooth random field instead of white noise */
     /* Optional: adjusts tensor `i` after its default fill; data[0..i] are filled (so a
      * backward flow can be made close to the negated forward flow, say). */
     void (*fill)(CaseRng *rng, const OpCase *k, int i, float *const *data);

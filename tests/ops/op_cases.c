@@ -93,7 +93,7 @@ void case_fill(CaseRng *r, const int shape[3], float lo, float hi, int smooth, f
 static void make_warp(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
-    OpWarpParams p = { .c = c, .h = h, .w = w, .scale = rng_uniform(r, -1.5f, 1.5f) };
+    OpWarpParams p = {.c = c, .h = h, .w = w, .scale = rng_uniform(r, -1.5f, 1.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, 0, 1);
     case_tensor(k, 2, h, w, -0.3f * (float)(w + h), 0.3f * (float)(w + h));
@@ -103,7 +103,7 @@ static void make_warp(CaseRng *r, int w, int h, OpCase *k)
 static void make_downsample(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
-    OpDownsampleParams p = { .c = c, .h = h, .w = w };
+    OpDownsampleParams p = {.c = c, .h = h, .w = w};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, 0, 1);
     case_tensor(k, c, (h + 1) / 2, (w + 1) / 2, 0, 1);
@@ -112,10 +112,13 @@ static void make_downsample(CaseRng *r, int w, int h, OpCase *k)
 static void make_resize(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 3);
-    OpResizeParams p = { .c = c, .h = h, .w = w, .oh = rng_int(r, 1, 2 * h + 1),
-                         .ow = rng_int(r, 1, 2 * w + 1),
-                         .scale_first = rng_uniform(r, 0.25f, 4.0f),
-                         .scale_rest = rng_uniform(r, 0.25f, 4.0f) };
+    OpResizeParams p = {.c = c,
+                        .h = h,
+                        .w = w,
+                        .oh = rng_int(r, 1, 2 * h + 1),
+                        .ow = rng_int(r, 1, 2 * w + 1),
+                        .scale_first = rng_uniform(r, 0.25f, 4.0f),
+                        .scale_rest = rng_uniform(r, 0.25f, 4.0f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, -1, 1);
     case_tensor(k, c, p.oh, p.ow, 0, 1);
@@ -124,7 +127,7 @@ static void make_resize(CaseRng *r, int w, int h, OpCase *k)
 static void make_add_scaled(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
-    OpAddScaledParams p = { .c = c, .h = h, .w = w, .scale = rng_uniform(r, -2.0f, 2.0f) };
+    OpAddScaledParams p = {.c = c, .h = h, .w = w, .scale = rng_uniform(r, -2.0f, 2.0f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, -1, 1);
     case_tensor(k, c, h, w, -1, 1);
@@ -134,7 +137,7 @@ static void make_add_scaled(CaseRng *r, int w, int h, OpCase *k)
 static void make_median(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 2);
-    OpMedianParams p = { .c = c, .h = h, .w = w, .radius = rng_int(r, 1, 2) };
+    OpMedianParams p = {.c = c, .h = h, .w = w, .radius = rng_int(r, 1, 2)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, -3, 3);
     case_tensor(k, c, h, w, 0, 1);
@@ -155,9 +158,14 @@ static void make_dis_search(CaseRng *r, int w, int h, OpCase *k)
 {
     int n, stride, ph, pw;
     dis_grid(r, w, h, &n, &stride, &ph, &pw);
-    OpDisSearchParams p = { .h = h, .w = w, .patch_size = n, .stride = stride, .ph = ph,
-                            .pw = pw, .iterations = rng_int(r, 0, 12),
-                            .use_candidates = rng_int(r, 0, 1) };
+    OpDisSearchParams p = {.h = h,
+                           .w = w,
+                           .patch_size = n,
+                           .stride = stride,
+                           .ph = ph,
+                           .pw = pw,
+                           .iterations = rng_int(r, 0, 12),
+                           .use_candidates = rng_int(r, 0, 1)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, 1, h, w, 0, 1);
     case_tensor_smooth(k, 1, h, w, 0, 1);
@@ -170,8 +178,7 @@ static void make_dis_densify(CaseRng *r, int w, int h, OpCase *k)
 {
     int n, stride, ph, pw;
     dis_grid(r, w, h, &n, &stride, &ph, &pw);
-    OpDisDensifyParams p = { .h = h, .w = w, .patch_size = n, .stride = stride, .ph = ph,
-                             .pw = pw };
+    OpDisDensifyParams p = {.h = h, .w = w, .patch_size = n, .stride = stride, .ph = ph, .pw = pw};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, 1, h, w, 0, 1);
     case_tensor_smooth(k, 1, h, w, 0, 1);
@@ -182,7 +189,7 @@ static void make_dis_densify(CaseRng *r, int w, int h, OpCase *k)
 static void make_var_derivs(CaseRng *r, int w, int h, OpCase *k)
 {
     (void)r;
-    OpVarDerivsParams p = { .h = h, .w = w };
+    OpVarDerivsParams p = {.h = h, .w = w};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, 1, h, w, 0, 1);
     case_tensor_smooth(k, 1, h, w, 0, 1);
@@ -193,12 +200,14 @@ static void make_var_derivs(CaseRng *r, int w, int h, OpCase *k)
 
 static void make_var_weights(CaseRng *r, int w, int h, OpCase *k)
 {
-    OpVarWeightsParams p = { .h = h, .w = w, .alpha = rng_uniform(r, 0.5f, 30.0f),
-                             .delta = rng_uniform(r, 0.0f, 1.0f),
-                             .gamma = rng_uniform(r, 0.0f, 10.0f),
-                             .zeta_sq = rng_uniform(r, 1e-4f, 1e-2f),
-                             .eps_data_sq = rng_uniform(r, 1e-6f, 1e-3f),
-                             .eps_smooth_sq = rng_uniform(r, 1e-6f, 1e-3f) };
+    OpVarWeightsParams p = {.h = h,
+                            .w = w,
+                            .alpha = rng_uniform(r, 0.5f, 30.0f),
+                            .delta = rng_uniform(r, 0.0f, 1.0f),
+                            .gamma = rng_uniform(r, 0.0f, 10.0f),
+                            .zeta_sq = rng_uniform(r, 1e-4f, 1e-2f),
+                            .eps_data_sq = rng_uniform(r, 1e-6f, 1e-3f),
+                            .eps_smooth_sq = rng_uniform(r, 1e-6f, 1e-3f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, 8, h, w, -0.3f, 0.3f);
     case_tensor_smooth(k, 2, h, w, -5, 5);
@@ -211,8 +220,8 @@ static void fill_var_sor(CaseRng *r, const OpCase *k, int i, float *const *data)
 {
     if (i != 0)
         return;
-    static const float lo[6] = { 0.0f, -0.5f, 0.0f, -1.0f, -1.0f, 0.01f };
-    static const float hi[6] = { 2.0f, 0.5f, 2.0f, 1.0f, 1.0f, 5.0f };
+    static const float lo[6] = {0.0f, -0.5f, 0.0f, -1.0f, -1.0f, 0.01f};
+    static const float hi[6] = {2.0f, 0.5f, 2.0f, 1.0f, 1.0f, 5.0f};
     size_t plane = (size_t)k->shape[0][1] * k->shape[0][2];
     for (int c = 0; c < 6; c++)
         for (size_t j = 0; j < plane; j++)
@@ -221,8 +230,8 @@ static void fill_var_sor(CaseRng *r, const OpCase *k, int i, float *const *data)
 
 static void make_var_sor(CaseRng *r, int w, int h, OpCase *k)
 {
-    OpVarSorParams p = { .h = h, .w = w, .colour = rng_int(r, 0, 1),
-                         .omega = rng_uniform(r, 0.5f, 1.95f) };
+    OpVarSorParams p = {
+        .h = h, .w = w, .colour = rng_int(r, 0, 1), .omega = rng_uniform(r, 0.5f, 1.95f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, 6, h, w, 0, 1);
     case_tensor_smooth(k, 2, h, w, -5, 5);
@@ -248,8 +257,8 @@ static void fill_occlusion(CaseRng *r, const OpCase *k, int i, float *const *dat
 
 static void make_occlusion(CaseRng *r, int w, int h, OpCase *k)
 {
-    OpOcclusionParams p = { .h = h, .w = w, .rel = rng_uniform(r, 0.0f, 0.1f),
-                            .abs_sq = rng_uniform(r, 0.05f, 1.0f) };
+    OpOcclusionParams p = {
+        .h = h, .w = w, .rel = rng_uniform(r, 0.0f, 0.1f), .abs_sq = rng_uniform(r, 0.05f, 1.0f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, 2, h, w, -6, 6);
     case_tensor_smooth(k, 2, h, w, -6, 6); /* made close to -fwd by its fill */
@@ -266,10 +275,13 @@ static void fill_synth_merge(CaseRng *r, const OpCase *k, int i, float *const *d
 static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
-    OpSynthMergeParams p = { .c = c, .h = h, .w = w, .iterations = rng_int(r, 0, 6),
-                             .t = rng_uniform(r, 0.05f, 0.95f),
-                             .occ_weight = rng_uniform(r, 0.0f, 4.0f),
-                             .res_scale = rng_uniform(r, 0.1f, 2.0f) };
+    OpSynthMergeParams p = {.c = c,
+                            .h = h,
+                            .w = w,
+                            .iterations = rng_int(r, 0, 6),
+                            .t = rng_uniform(r, 0.05f, 0.95f),
+                            .occ_weight = rng_uniform(r, 0.0f, 4.0f),
+                            .res_scale = rng_uniform(r, 0.1f, 2.0f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, c, h, w, 0, 1);
     case_tensor_smooth(k, c, h, w, 0, 1);
@@ -282,19 +294,19 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
 }
 
 const OpCaseDef op_cases[] = {
-    { "warp", 1e-5f, make_warp },
-    { "downsample", 1e-6f, make_downsample },
-    { "resize", 1e-5f, make_resize },
-    { "add_scaled", 1e-6f, make_add_scaled },
-    { "median", 0.0f, make_median },
-    { "dis_search", 1e-4f, make_dis_search },
-    { "dis_densify", 1e-4f, make_dis_densify },
-    { "var_derivs", 1e-5f, make_var_derivs },
-    { "var_weights", 1e-4f, make_var_weights },
-    { "var_sor", 1e-5f, make_var_sor },
-    { "occlusion", 1e-4f, make_occlusion },
-    { "synth_merge", 1e-4f, make_synth_merge },
-    { NULL, 0, NULL },
+    {"warp", 1e-5f, make_warp},
+    {"downsample", 1e-6f, make_downsample},
+    {"resize", 1e-5f, make_resize},
+    {"add_scaled", 1e-6f, make_add_scaled},
+    {"median", 0.0f, make_median},
+    {"dis_search", 1e-4f, make_dis_search},
+    {"dis_densify", 1e-4f, make_dis_densify},
+    {"var_derivs", 1e-5f, make_var_derivs},
+    {"var_weights", 1e-4f, make_var_weights},
+    {"var_sor", 1e-5f, make_var_sor},
+    {"occlusion", 1e-4f, make_occlusion},
+    {"synth_merge", 1e-4f, make_synth_merge},
+    {NULL, 0, NULL},
 };
 
 const OpCaseDef *op_case_find(const char *op)

@@ -23,7 +23,7 @@
 
 #define TRIALS 3
 
-static const int sizes[][2] = { { 1, 1 }, { 7, 5 }, { 33, 17 }, { 97, 61 }, { 129, 257 } };
+static const int sizes[][2] = {{1, 1}, {7, 5}, {33, 17}, {97, 61}, {129, 257}};
 #define NUM_SIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
 
 typedef struct CaseData {
@@ -51,26 +51,24 @@ static void case_data_free(CaseData *cd)
 }
 
 /* Builds case (size, trial) of op: parameters, shapes and random contents. */
-static int case_data_make(const OpInfo *op, const OpCaseDef *def, int size, int trial,
-                          CaseData *cd)
+static int case_data_make(const OpInfo *op, const OpCaseDef *def, int size, int trial, CaseData *cd)
 {
     memset(cd, 0, sizeof(*cd));
-    CaseRng rng = { .state = 0x5eed0000u + (uint64_t)size * 131 + (uint64_t)trial };
+    CaseRng rng = {.state = 0x5eed0000u + (uint64_t)size * 131 + (uint64_t)trial};
     for (const char *s = op->name; *s; s++)
         rng.state = rng.state * 31 + (unsigned char)*s;
     def->make(&rng, sizes[size][0], sizes[size][1], &cd->k);
     if (cd->k.params_size != op->params_size || cd->k.num_tensors != op->num_tensors) {
         printf("FAIL %s: case generator gives %zu param bytes and %d tensors; the op has %zu "
-               "and %d\n", op->name, cd->k.params_size, cd->k.num_tensors, op->params_size,
-               op->num_tensors);
+               "and %d\n",
+               op->name, cd->k.params_size, cd->k.num_tensors, op->params_size, op->num_tensors);
         return -1;
     }
     for (int i = 0; i < cd->k.num_tensors; i++) {
         size_t n = shape_count(cd->k.shape[i]);
         if (!(cd->host[i] = malloc(n * sizeof(float))))
             return -1;
-        case_fill(&rng, cd->k.shape[i], cd->k.lo[i], cd->k.hi[i], cd->k.smooth[i],
-                  cd->host[i]);
+        case_fill(&rng, cd->k.shape[i], cd->k.lo[i], cd->k.hi[i], cd->k.smooth[i], cd->host[i]);
         if (cd->k.fill)
             cd->k.fill(&rng, &cd->k, i, cd->host);
     }
@@ -133,12 +131,12 @@ static int selected(const char *name, int argc, char **argv)
 /* CPU against Vulkan for one op; returns the number of failures. */
 static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCaseDef *def)
 {
-    double worst = 0, ms[2] = { 0, 0 }, cpu_ms = 0, gpu_ms = 0;
+    double worst = 0, ms[2] = {0, 0}, cpu_ms = 0, gpu_ms = 0;
     int failures = 0;
     for (int size = 0; size < NUM_SIZES && !failures; size++) {
         for (int trial = 0; trial < TRIALS && !failures; trial++) {
             CaseData cd;
-            float *a[OP_MAX_TENSORS] = { 0 }, *b[OP_MAX_TENSORS] = { 0 };
+            float *a[OP_MAX_TENSORS] = {0}, *b[OP_MAX_TENSORS] = {0};
             int err;
             if (case_data_make(op, def, size, trial, &cd) < 0 || alloc_outputs(&cd, a) < 0 ||
                 alloc_outputs(&cd, b) < 0) {
@@ -170,9 +168,9 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
                             const int *s = cd.k.shape[i];
                             size_t plane = (size_t)s[1] * s[2];
                             printf("FAIL %s: size %dx%d trial %d tensor %d (%dx%dx%d) at "
-                                   "c=%zu y=%zu x=%zu: cpu %.9g vulkan %.9g\n", op->name,
-                                   sizes[size][0], sizes[size][1], trial, i, s[0], s[1], s[2],
-                                   j / plane, j % plane / s[2], j % s[2], a[i][j], b[i][j]);
+                                   "c=%zu y=%zu x=%zu: cpu %.9g vulkan %.9g\n",
+                                   op->name, sizes[size][0], sizes[size][1], trial, i, s[0], s[1],
+                                   s[2], j / plane, j % plane / s[2], j % s[2], a[i][j], b[i][j]);
                         }
                     }
                 }
@@ -184,8 +182,8 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
     }
     printf("%s %-20s max diff %.3g (tolerance %.1g); %dx%d: cpu %.2f ms, vulkan %.2f ms "
            "(mean of %d)\n",
-           failures ? "FAIL" : "ok  ", op->name, worst, def->tolerance,
-           sizes[NUM_SIZES - 1][0], sizes[NUM_SIZES - 1][1], cpu_ms, gpu_ms, TRIALS);
+           failures ? "FAIL" : "ok  ", op->name, worst, def->tolerance, sizes[NUM_SIZES - 1][0],
+           sizes[NUM_SIZES - 1][1], cpu_ms, gpu_ms, TRIALS);
     return failures;
 }
 
@@ -197,7 +195,7 @@ static int test_threads_op(Device *const cpus[3], const OpInfo *op, const OpCase
     for (int size = 0; size < NUM_SIZES && !failures; size++) {
         for (int trial = 0; trial < TRIALS && !failures; trial++) {
             CaseData cd;
-            float *out[3][OP_MAX_TENSORS] = { { 0 } };
+            float *out[3][OP_MAX_TENSORS] = {{0}};
             if (case_data_make(op, def, size, trial, &cd) < 0) {
                 failures++;
                 case_data_free(&cd);
@@ -208,16 +206,15 @@ static int test_threads_op(Device *const cpus[3], const OpInfo *op, const OpCase
                 if (alloc_outputs(&cd, out[d]) < 0) {
                     failures++;
                 } else if ((err = run_case(cpus[d], op, &cd, out[d], &ms)) < 0) {
-                    printf("FAIL %s: CPU device (%d threads): error %d\n", op->name, d + 1,
-                           err);
+                    printf("FAIL %s: CPU device (%d threads): error %d\n", op->name, d + 1, err);
                     failures++;
                 } else if (d > 0) {
                     for (int i = 0; i < cd.k.num_tensors; i++) {
                         size_t bytes = shape_count(cd.k.shape[i]) * sizeof(float);
                         if (memcmp(out[0][i], out[d][i], bytes) != 0 && !failures++)
                             printf("FAIL %s: size %dx%d trial %d tensor %d differs between 1 "
-                                   "and %d threads\n", op->name, sizes[size][0],
-                                   sizes[size][1], trial, i, d + 1);
+                                   "and %d threads\n",
+                                   op->name, sizes[size][0], sizes[size][1], trial, i, d + 1);
                     }
                 }
             }
@@ -249,11 +246,11 @@ int main(int argc, char **argv)
     }
     int vulkan = !strcmp(argv[1], "vulkan");
     int validation_errors = 0;
-    Log log = { .callback = log_line, .opaque = &validation_errors, .level = WEFT_LOG_WARNING };
+    Log log = {.callback = log_line, .opaque = &validation_errors, .level = WEFT_LOG_WARNING};
     const char *level = getenv("WEFT_TEST_LOG_LEVEL");
     if (level)
         log.level = atoi(level);
-    Device *cpus[3] = { NULL, NULL, NULL };
+    Device *cpus[3] = {NULL, NULL, NULL};
     Device *gpu = NULL;
     int failures = 0, err;
     for (int d = 0; d < (vulkan ? 1 : 3); d++) {
@@ -293,8 +290,7 @@ int main(int argc, char **argv)
             failures++;
             continue;
         }
-        failures += vulkan ? test_vulkan_op(cpus[0], gpu, op, def)
-                           : test_threads_op(cpus, op, def);
+        failures += vulkan ? test_vulkan_op(cpus[0], gpu, op, def) : test_threads_op(cpus, op, def);
     }
     if (!tested) {
         printf("FAIL: no op selected\n");

@@ -27,18 +27,17 @@ typedef struct Cli {
     const char *output;          /* -o */
     const char *backward_output; /* flow --backward */
     double t;                    /* interpolate -t */
-    int t_given;
-    const char *video_codec;     /* retime -c:v; NULL = the container's choice */
-    int crf;                     /* retime --crf; -1 = encoder default (18 for x264) */
-    int verbose;                 /* -v count */
-    int rate_given;              /* --fps or --factor appeared */
+    const char *video_codec; /* retime -c:v; NULL = the container's choice */
+    int crf;                 /* retime --crf; -1 = encoder default (18 for x264) */
+    int verbose;             /* -v count */
+    int rate_given;          /* --fps or --factor appeared */
     WeftSettings settings;
 
     /* One line on stderr per failure: the first error is printed, later ones (which are
      * usually consequences) only with -v. */
     int error_printed;
-    int progress_active;         /* a progress line is on the terminal without its newline */
-    char library_error[512];     /* the library's first error message, for that line */
+    int progress_active;     /* a progress line is on the terminal without its newline */
+    char library_error[512]; /* the library's first error message, for that line */
 } Cli;
 
 /* ---- report.c: messages, the library log callback, libav logging ---- */
@@ -59,7 +58,7 @@ const char *cli_av_error(int err, char *buf, size_t size);
 
 typedef struct OutputFile {
     char *final_path;
-    char *temp_path;   /* for a sequence pattern ("%05d"), the temporary pattern */
+    char *temp_path; /* for a sequence pattern ("%05d"), the temporary pattern */
     int is_sequence;
     int committed;
 } OutputFile;

@@ -18,7 +18,7 @@ static void put_float(uint8_t *dst, float value)
     union {
         float f;
         uint32_t u;
-    } bits = { .f = value };
+    } bits = {.f = value};
     AV_WL32(dst, bits.u);
 }
 
@@ -27,7 +27,7 @@ static int write_flo(Cli *cli, const OutputFile *of, const WeftFlow *flow)
 {
     char buf[128];
     AVIOContext *io = NULL;
-    AVIOInterruptCB interrupt = { cli_interrupt_callback, NULL };
+    AVIOInterruptCB interrupt = {cli_interrupt_callback, NULL};
     int err = avio_open2(&io, of->temp_path, AVIO_FLAG_WRITE, &interrupt, NULL);
     if (err < 0)
         goto fail;
@@ -58,10 +58,10 @@ fail:
 
 int cmd_flow(Cli *cli)
 {
-    WeftPicture a = { 0 }, b = { 0 };
-    WeftFlow forward = { 0 }, backward = { 0 };
+    WeftPicture a = {0}, b = {0};
+    WeftFlow forward = {0}, backward = {0};
     WeftContext *ctx = NULL;
-    OutputFile forward_file = { 0 }, backward_file = { 0 };
+    OutputFile forward_file = {0}, backward_file = {0};
     int status = 1;
     if (cli->backward_output && !strcmp(cli->backward_output, cli->output)) {
         cli_error(cli, "-o and --backward name the same file '%s'", cli->output);

@@ -26,7 +26,7 @@ int cli_load_pair(Cli *cli, WeftPicture *a, WeftPicture *b)
 
 int cmd_interpolate(Cli *cli)
 {
-    WeftPicture a = { 0 }, b = { 0 }, out = { 0 };
+    WeftPicture a = {0}, b = {0}, out = {0};
     WeftContext *ctx = NULL;
     int status = 1;
     if (image_check_output(cli, cli->output) < 0 || cli_load_pair(cli, &a, &b) < 0)

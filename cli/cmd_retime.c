@@ -13,7 +13,7 @@ typedef struct Retime {
     VideoOutput out;
     WeftContext *ctx;
     Progress progress;
-    int64_t last_pts;     /* of the last picture sent, AV_NOPTS_VALUE before the first */
+    int64_t last_pts; /* of the last picture sent, AV_NOPTS_VALUE before the first */
 } Retime;
 
 static int copy_other_packet(void *opaque, AVPacket *packet)
@@ -39,7 +39,7 @@ static int drain(Retime *r)
         }
         /* the encoder runs in the library's output time base; rescale in case it was
          * written in other (equal) terms */
-        AVRational from = { (int)pic.time_base.num, (int)pic.time_base.den };
+        AVRational from = {(int)pic.time_base.num, (int)pic.time_base.den};
         pic.pts = av_rescale_q(pic.pts, from, r->out.encoder->time_base);
         err = video_output_write(r->cli, &r->out, &pic);
         weft_picture_unref(&pic);
@@ -71,15 +71,15 @@ static int send_frame(Retime *r, const AVFrame *frame)
 {
     if (r->last_pts != AV_NOPTS_VALUE && frame->pts <= r->last_pts) {
         /* the library needs strictly increasing times; a repeated stamp is a broken file */
-        cli_verbose(r->cli, 1, "'%s': dropping a picture at pts %lld (not after %lld)",
-                    r->in.path, (long long)frame->pts, (long long)r->last_pts);
+        cli_verbose(r->cli, 1, "'%s': dropping a picture at pts %lld (not after %lld)", r->in.path,
+                    (long long)frame->pts, (long long)r->last_pts);
         return 0;
     }
     WeftPicture pic;
     pixfmt_wrap_frame(frame, &pic);
     pic.pts = frame->pts;
     pic.duration = frame->pkt_duration > 0 ? frame->pkt_duration : 0;
-    pic.time_base = (WeftRational){ r->in.stream->time_base.num, r->in.stream->time_base.den };
+    pic.time_base = (WeftRational){r->in.stream->time_base.num, r->in.stream->time_base.den};
     r->last_pts = frame->pts;
     return send(r, &pic);
 }
@@ -89,7 +89,7 @@ static int output_timing(Retime *r, AVRational *time_base, AVRational *rate)
 {
     const WeftSettings *s = &r->cli->settings;
     if (s->fps.num > 0) {
-        *rate = (AVRational){ (int)s->fps.num, (int)s->fps.den };
+        *rate = (AVRational){(int)s->fps.num, (int)s->fps.den};
         *time_base = av_inv_q(*rate);
         return 0;
     }
@@ -107,9 +107,9 @@ static int output_timing(Retime *r, AVRational *time_base, AVRational *rate)
     }
     av_reduce(&time_base->num, &time_base->den, tb.num, den, INT32_MAX);
     if (in_rate.num > 0 && in_rate.den > 0)
-        *rate = av_mul_q(in_rate, (AVRational){ s->factor, 1 });
+        *rate = av_mul_q(in_rate, (AVRational){s->factor, 1});
     else
-        *rate = (AVRational){ 0, 1 };
+        *rate = (AVRational){0, 1};
     return 0;
 }
 
@@ -153,7 +153,7 @@ int cmd_retime(Cli *cli)
     if (cli->rate_given == 3)
         return cli_error(cli, "give --fps or --factor, not both");
     if (cli->rate_given == 2)
-        cli->settings.fps = (WeftRational){ 0, 0 };
+        cli->settings.fps = (WeftRational){0, 0};
 
     Retime r;
     memset(&r, 0, sizeof(r));
@@ -182,8 +182,8 @@ int cmd_retime(Cli *cli)
         if (err < 0 && err != AVERROR_EOF)
             goto done;
         /* a changed size mid-stream would need a new context; say so plainly */
-        if (err >= 0 && (frame->width != r.out.frame->width ||
-                         frame->height != r.out.frame->height)) {
+        if (err >= 0 &&
+            (frame->width != r.out.frame->width || frame->height != r.out.frame->height)) {
             cli_error(cli, "'%s' changes picture size mid-stream (%dx%d to %dx%d)", r.in.path,
                       r.out.frame->width, r.out.frame->height, frame->width, frame->height);
             goto done;

@@ -35,13 +35,13 @@ int image_load(Cli *cli, const char *path, WeftPixelFormat want, WeftPicture *ou
     av_image_fill_linesizes(linesizes, frame->format, frame->width);
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(frame->format);
     for (int p = 0; p < info.planes; p++) {
-        int rows = p == 1 || p == 2 ? AV_CEIL_RSHIFT(frame->height, desc->log2_chroma_h)
-                                    : frame->height;
-        av_image_copy_plane(out->data[p], (int)out->stride[p], frame->data[p],
-                            frame->linesize[p], linesizes[p], rows);
+        int rows =
+            p == 1 || p == 2 ? AV_CEIL_RSHIFT(frame->height, desc->log2_chroma_h) : frame->height;
+        av_image_copy_plane(out->data[p], (int)out->stride[p], frame->data[p], frame->linesize[p],
+                            linesizes[p], rows);
     }
     out->color = view.color;
-    out->time_base = (WeftRational){ 1, 1 };
+    out->time_base = (WeftRational){1, 1};
     video_input_close(&in);
     return 0;
 fail:
@@ -51,8 +51,8 @@ fail:
 }
 
 /* Encodes one picture into one packet. */
-static int encode_picture(Cli *cli, const char *path, const WeftPicture *pic,
-                          const AVCodec *codec, AVPacket *packet)
+static int encode_picture(Cli *cli, const char *path, const WeftPicture *pic, const AVCodec *codec,
+                          AVPacket *packet)
 {
     char buf[128];
     enum AVPixelFormat src_format = pixfmt_from_weft(pic->format);
@@ -66,7 +66,7 @@ static int encode_picture(Cli *cli, const char *path, const WeftPicture *pic,
     enc->width = pic->width;
     enc->height = pic->height;
     enc->pix_fmt = dst_format;
-    enc->time_base = (AVRational){ 1, 25 };
+    enc->time_base = (AVRational){1, 25};
     enc->color_primaries = pic->color.primaries;
     enc->color_trc = pic->color.transfer;
     enc->colorspace = pic->color.matrix;
@@ -102,8 +102,8 @@ fail:
 static const AVCodec *image_encoder(Cli *cli, const char *path)
 {
     const AVOutputFormat *muxer = av_guess_format(NULL, path, NULL);
-    enum AVCodecID id = muxer ? av_guess_codec(muxer, NULL, path, NULL, AVMEDIA_TYPE_VIDEO)
-                              : AV_CODEC_ID_NONE;
+    enum AVCodecID id =
+        muxer ? av_guess_codec(muxer, NULL, path, NULL, AVMEDIA_TYPE_VIDEO) : AV_CODEC_ID_NONE;
     const AVCodec *codec = id != AV_CODEC_ID_NONE ? avcodec_find_encoder(id) : NULL;
     /* image2 is libavformat's "one file per picture" muxer; its extensions name the codec */
     if (!muxer || strcmp(muxer->name, "image2") || !codec) {
@@ -138,7 +138,7 @@ int image_save(Cli *cli, const char *path, const WeftPicture *pic)
     }
     if ((err = encode_picture(cli, path, pic, codec, packet)) < 0)
         goto fail;
-    AVIOInterruptCB interrupt = { cli_interrupt_callback, NULL };
+    AVIOInterruptCB interrupt = {cli_interrupt_callback, NULL};
     if ((err = avio_open2(&io, of.temp_path, AVIO_FLAG_WRITE, &interrupt, NULL)) < 0)
         goto write_fail;
     avio_write(io, packet->data, packet->size);

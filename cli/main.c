@@ -79,14 +79,21 @@ static int set_crf(Cli *cli, const char *value, const char *spelled)
 }
 
 static const OptionRow option_table[] = {
-    { OPT_OUTPUT, { "-o", "--output" }, "FILE", "", "the file to write", set_output },
-    { OPT_TIME, { "-t", "--time" }, "T", "0.5", "time of the in-between, 0 < T < 1", set_time },
-    { OPT_BACKWARD, { "--backward" }, "FILE", "", "also write the flow from B to A (.flo)",
-      set_backward },
-    { OPT_CODEC, { "-c:v", "--codec" }, "CODEC", "libx264 (mp4/mkv/mov), else the container's",
-      "video encoder", set_codec },
-    { OPT_CRF, { "--crf" }, "N", "18 (x264/x265)", "constant rate factor of the encoder",
-      set_crf },
+    {OPT_OUTPUT, {"-o", "--output"}, "FILE", "", "the file to write", set_output},
+    {OPT_TIME, {"-t", "--time"}, "T", "0.5", "time of the in-between, 0 < T < 1", set_time},
+    {OPT_BACKWARD,
+     {"--backward"},
+     "FILE",
+     "",
+     "also write the flow from B to A (.flo)",
+     set_backward},
+    {OPT_CODEC,
+     {"-c:v", "--codec"},
+     "CODEC",
+     "libx264 (mp4/mkv/mov), else the container's",
+     "video encoder",
+     set_codec},
+    {OPT_CRF, {"--crf"}, "N", "18 (x264/x265)", "constant rate factor of the encoder", set_crf},
 };
 
 #define NUM_OPTIONS (int)(sizeof(option_table) / sizeof(option_table[0]))
@@ -104,18 +111,18 @@ typedef struct Command {
 } Command;
 
 /* log-level is driven by -v in the tool */
-static const char *const one_shot_hidden[] = { "fps", "factor", "log-level", NULL };
-static const char *const flow_hidden[] = { "fps", "factor", "method", "log-level", NULL };
-static const char *const retime_hidden[] = { "log-level", NULL };
+static const char *const one_shot_hidden[] = {"fps", "factor", "log-level", NULL};
+static const char *const flow_hidden[] = {"fps", "factor", "method", "log-level", NULL};
+static const char *const retime_hidden[] = {"log-level", NULL};
 
 static const Command command_table[] = {
-    { "interpolate", "A B -o OUT", "make the picture at time T between images A and B", 2, 2,
-      OPT_OUTPUT | OPT_TIME, one_shot_hidden, cmd_interpolate },
-    { "flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)",
-      2, 2, OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow },
-    { "retime", "IN -o OUT (--fps R | --factor N)",
-      "convert a video (or image sequence) to a new frame rate", 1, 1,
-      OPT_OUTPUT | OPT_CODEC | OPT_CRF, retime_hidden, cmd_retime },
+    {"interpolate", "A B -o OUT", "make the picture at time T between images A and B", 2, 2,
+     OPT_OUTPUT | OPT_TIME, one_shot_hidden, cmd_interpolate},
+    {"flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)", 2, 2,
+     OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
+    {"retime", "IN -o OUT (--fps R | --factor N)",
+     "convert a video (or image sequence) to a new frame rate", 1, 1,
+     OPT_OUTPUT | OPT_CODEC | OPT_CRF, retime_hidden, cmd_retime},
 };
 
 #define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))
@@ -305,9 +312,8 @@ int main(int argc, char **argv)
                 return 1;
         } else {
             if (cli.num_inputs >= cmd->max_inputs)
-                return cli_error(&cli, "'%s' takes %d input%s; '%s' is one too many",
-                                 cmd->name, cmd->max_inputs, cmd->max_inputs > 1 ? "s" : "",
-                                 arg);
+                return cli_error(&cli, "'%s' takes %d input%s; '%s' is one too many", cmd->name,
+                                 cmd->max_inputs, cmd->max_inputs > 1 ? "s" : "", arg);
             cli.inputs[cli.num_inputs++] = arg;
         }
     }

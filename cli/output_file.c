@@ -147,7 +147,7 @@ static int rename_one(const char *temp, const char *final)
 
 static int remove_one(const char *temp, const char *final)
 {
-    (void)final;
+    (void) final;
     unlink(temp);
     return 0;
 }
@@ -165,7 +165,8 @@ int output_file_commit(Cli *cli, OutputFile *of)
         err = rename_one(of->temp_path, of->final_path);
     if (err < 0) {
         char buf[128];
-        cli_error(cli, "cannot write '%s': %s", of->final_path, cli_av_error(err, buf, sizeof(buf)));
+        cli_error(cli, "cannot write '%s': %s", of->final_path,
+                  cli_av_error(err, buf, sizeof(buf)));
         return err;
     }
     of->committed = 1;

@@ -14,28 +14,28 @@ static const struct {
     enum AVPixelFormat av;
     WeftPixelFormat weft;
 } same_layout[] = {
-    { AV_PIX_FMT_GRAY8, WEFT_PIX_GRAY8 },
-    { AV_PIX_FMT_GRAY16LE, WEFT_PIX_GRAY16 },
-    { AV_PIX_FMT_RGB24, WEFT_PIX_RGB24 },
-    { AV_PIX_FMT_RGBA, WEFT_PIX_RGBA32 },
-    { AV_PIX_FMT_GBRP, WEFT_PIX_GBRP },
-    { AV_PIX_FMT_YUV420P, WEFT_PIX_YUV420P },
-    { AV_PIX_FMT_YUV422P, WEFT_PIX_YUV422P },
-    { AV_PIX_FMT_YUV444P, WEFT_PIX_YUV444P },
-    { AV_PIX_FMT_YUVA420P, WEFT_PIX_YUVA420P },
-    { AV_PIX_FMT_YUV420P10LE, WEFT_PIX_YUV420P10 },
-    { AV_PIX_FMT_YUV422P10LE, WEFT_PIX_YUV422P10 },
-    { AV_PIX_FMT_YUV444P10LE, WEFT_PIX_YUV444P10 },
-    { AV_PIX_FMT_YUV420P12LE, WEFT_PIX_YUV420P12 },
-    { AV_PIX_FMT_YUV422P12LE, WEFT_PIX_YUV422P12 },
-    { AV_PIX_FMT_YUV444P12LE, WEFT_PIX_YUV444P12 },
-    { AV_PIX_FMT_YUV420P16LE, WEFT_PIX_YUV420P16 },
-    { AV_PIX_FMT_YUV444P16LE, WEFT_PIX_YUV444P16 },
-    { AV_PIX_FMT_YUVA444P16LE, WEFT_PIX_YUVA444P16 },
+    {AV_PIX_FMT_GRAY8, WEFT_PIX_GRAY8},
+    {AV_PIX_FMT_GRAY16LE, WEFT_PIX_GRAY16},
+    {AV_PIX_FMT_RGB24, WEFT_PIX_RGB24},
+    {AV_PIX_FMT_RGBA, WEFT_PIX_RGBA32},
+    {AV_PIX_FMT_GBRP, WEFT_PIX_GBRP},
+    {AV_PIX_FMT_YUV420P, WEFT_PIX_YUV420P},
+    {AV_PIX_FMT_YUV422P, WEFT_PIX_YUV422P},
+    {AV_PIX_FMT_YUV444P, WEFT_PIX_YUV444P},
+    {AV_PIX_FMT_YUVA420P, WEFT_PIX_YUVA420P},
+    {AV_PIX_FMT_YUV420P10LE, WEFT_PIX_YUV420P10},
+    {AV_PIX_FMT_YUV422P10LE, WEFT_PIX_YUV422P10},
+    {AV_PIX_FMT_YUV444P10LE, WEFT_PIX_YUV444P10},
+    {AV_PIX_FMT_YUV420P12LE, WEFT_PIX_YUV420P12},
+    {AV_PIX_FMT_YUV422P12LE, WEFT_PIX_YUV422P12},
+    {AV_PIX_FMT_YUV444P12LE, WEFT_PIX_YUV444P12},
+    {AV_PIX_FMT_YUV420P16LE, WEFT_PIX_YUV420P16},
+    {AV_PIX_FMT_YUV444P16LE, WEFT_PIX_YUV444P16},
+    {AV_PIX_FMT_YUVA444P16LE, WEFT_PIX_YUVA444P16},
     /* JPEG-range variants: the same samples; the range travels in WeftColor */
-    { AV_PIX_FMT_YUVJ420P, WEFT_PIX_YUV420P },
-    { AV_PIX_FMT_YUVJ422P, WEFT_PIX_YUV422P },
-    { AV_PIX_FMT_YUVJ444P, WEFT_PIX_YUV444P },
+    {AV_PIX_FMT_YUVJ420P, WEFT_PIX_YUV420P},
+    {AV_PIX_FMT_YUVJ422P, WEFT_PIX_YUV422P},
+    {AV_PIX_FMT_YUVJ444P, WEFT_PIX_YUV444P},
 };
 
 #define NUM_SAME_LAYOUT (int)(sizeof(same_layout) / sizeof(same_layout[0]))
@@ -82,14 +82,17 @@ WeftPixelFormat pixfmt_nearest_weft(enum AVPixelFormat format)
     if (cw > 1 || ch > 1) /* 4:1:1, 4:1:0: up to 4:2:0 */
         layout = 420;
     if (depth <= 8)
-        return layout == 420 ? WEFT_PIX_YUV420P : layout == 422 ? WEFT_PIX_YUV422P
-                                                                : WEFT_PIX_YUV444P;
+        return layout == 420   ? WEFT_PIX_YUV420P
+               : layout == 422 ? WEFT_PIX_YUV422P
+                               : WEFT_PIX_YUV444P;
     if (depth <= 10)
-        return layout == 420 ? WEFT_PIX_YUV420P10 : layout == 422 ? WEFT_PIX_YUV422P10
-                                                                  : WEFT_PIX_YUV444P10;
+        return layout == 420   ? WEFT_PIX_YUV420P10
+               : layout == 422 ? WEFT_PIX_YUV422P10
+                               : WEFT_PIX_YUV444P10;
     if (depth <= 12)
-        return layout == 420 ? WEFT_PIX_YUV420P12 : layout == 422 ? WEFT_PIX_YUV422P12
-                                                                  : WEFT_PIX_YUV444P12;
+        return layout == 420   ? WEFT_PIX_YUV420P12
+               : layout == 422 ? WEFT_PIX_YUV422P12
+                               : WEFT_PIX_YUV444P12;
     return layout == 420 ? WEFT_PIX_YUV420P16 : WEFT_PIX_YUV444P16;
 }
 
@@ -118,7 +121,7 @@ void pixfmt_wrap_frame(const AVFrame *frame, WeftPicture *pic)
         pic->stride[i] = frame->linesize[i];
     }
     pixfmt_color_from_frame(frame, &pic->color);
-    pic->time_base = (WeftRational){ 1, 1 };
+    pic->time_base = (WeftRational){1, 1};
 }
 
 enum AVPixelFormat pixfmt_for_encoder(const AVCodec *codec, enum AVPixelFormat source)
@@ -136,8 +139,8 @@ enum AVPixelFormat pixfmt_for_encoder(const AVCodec *codec, enum AVPixelFormat s
 int pixfmt_picture_to_frame(struct SwsContext **sws, const WeftPicture *pic, AVFrame *dst)
 {
     enum AVPixelFormat src_format = pixfmt_from_weft(pic->format);
-    const uint8_t *src_data[4] = { NULL };
-    int src_linesize[4] = { 0 };
+    const uint8_t *src_data[4] = {NULL};
+    int src_linesize[4] = {0};
     for (int i = 0; i < 4; i++) {
         src_data[i] = pic->data[i];
         src_linesize[i] = (int)pic->stride[i];
@@ -147,10 +150,9 @@ int pixfmt_picture_to_frame(struct SwsContext **sws, const WeftPicture *pic, AVF
                       pic->height);
         return 0;
     }
-    *sws = sws_getCachedContext(*sws, pic->width, pic->height, src_format, dst->width,
-                                dst->height, dst->format,
-                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL,
-                                NULL);
+    *sws = sws_getCachedContext(*sws, pic->width, pic->height, src_format, dst->width, dst->height,
+                                dst->format, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
+                                NULL, NULL, NULL);
     if (!*sws)
         return AVERROR(ENOSYS);
     sws_scale(*sws, src_data, src_linesize, 0, pic->height, dst->data, dst->linesize);

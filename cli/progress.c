@@ -26,8 +26,8 @@ static void draw(Cli *cli, Progress *p, int64_t frames, int64_t now)
         int64_t left = p->total_frames > frames ? p->total_frames - frames : 0;
         int eta = fps > 0 ? (int)((double)left / fps + 0.5) : 0;
         n = snprintf(line, sizeof(line), "frame %lld/%lld  %.1f fps  ETA %d:%02d:%02d",
-                     (long long)frames, (long long)p->total_frames, fps, eta / 3600,
-                     eta / 60 % 60, eta % 60);
+                     (long long)frames, (long long)p->total_frames, fps, eta / 3600, eta / 60 % 60,
+                     eta % 60);
     } else {
         n = snprintf(line, sizeof(line), "frame %lld  %.1f fps", (long long)frames, fps);
     }

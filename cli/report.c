@@ -86,7 +86,9 @@ void cli_setup_logging(Cli *cli)
                                                   : WEFT_LOG_ERROR;
     /* libav's messages would break the one-line rule; every libav failure is reported
      * through its return code instead. -v shows them. */
-    av_log_set_level(cli->verbose >= 2 ? AV_LOG_VERBOSE : cli->verbose ? AV_LOG_INFO : AV_LOG_QUIET);
+    av_log_set_level(cli->verbose >= 2 ? AV_LOG_VERBOSE
+                     : cli->verbose    ? AV_LOG_INFO
+                                       : AV_LOG_QUIET);
 }
 
 int cli_open_context(Cli *cli, WeftContext **ctx)

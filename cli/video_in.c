@@ -26,7 +26,7 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
     in->format = avformat_alloc_context();
     if (!in->format)
         return report(cli, in, "open", AVERROR(ENOMEM));
-    in->format->interrupt_callback = (AVIOInterruptCB){ cli_interrupt_callback, NULL };
+    in->format->interrupt_callback = (AVIOInterruptCB){cli_interrupt_callback, NULL};
     if ((err = avformat_open_input(&in->format, path, NULL, NULL)) < 0)
         return report(cli, in, "open", err); /* frees and NULLs in->format */
     if ((err = avformat_find_stream_info(in->format, NULL)) < 0)
@@ -82,10 +82,9 @@ static int convert(Cli *cli, VideoInput *in, AVFrame **out)
     const char *src_name = av_get_pix_fmt_name(src->format);
     cli_verbose(cli, 1, "'%s': converting %s to %s", in->path, src_name ? src_name : "?",
                 av_get_pix_fmt_name(dst_format));
-    in->sws = sws_getCachedContext(in->sws, src->width, src->height, src->format, src->width,
-                                   src->height, dst_format,
-                                   SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL,
-                                   NULL, NULL);
+    in->sws = sws_getCachedContext(
+        in->sws, src->width, src->height, src->format, src->width, src->height, dst_format,
+        SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
     if (!in->sws) {
         cli_error(cli, "cannot convert the pictures of '%s' to %s", in->path,
                   av_get_pix_fmt_name(dst_format));
@@ -101,8 +100,8 @@ static int convert(Cli *cli, VideoInput *in, AVFrame **out)
         err = av_frame_copy_props(dst, src);
     if (err < 0)
         return report(cli, in, "convert", err);
-    sws_scale(in->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
-              dst->data, dst->linesize);
+    sws_scale(in->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst->data,
+              dst->linesize);
     *out = dst;
     return 0;
 }
@@ -119,7 +118,7 @@ static void fix_timing(VideoInput *in, AVFrame *f)
     if (f->pkt_duration <= 0) {
         /* the stream's nominal frame interval */
         AVRational rate = in->stream->avg_frame_rate.num > 0 ? in->stream->avg_frame_rate
-                                                              : in->stream->r_frame_rate;
+                                                             : in->stream->r_frame_rate;
         if (rate.num > 0 && rate.den > 0)
             f->pkt_duration = av_rescale_q(1, av_inv_q(rate), in->stream->time_base);
     }

@@ -16,11 +16,11 @@ typedef struct VideoInput {
     AVStream *stream;
     AVPacket *packet;
     AVFrame *decoded;
-    AVFrame *converted;        /* the decoded picture in `weft_format`, when it differs */
+    AVFrame *converted; /* the decoded picture in `weft_format`, when it differs */
     struct SwsContext *sws;
     WeftPixelFormat weft_format;
     int draining;
-    int64_t next_pts;          /* expected pts of the next frame (for frames without one) */
+    int64_t next_pts; /* expected pts of the next frame (for frames without one) */
     /* Called with every packet of other streams (audio to copy); the callee must not keep
      * the packet (it is unreferenced afterwards). A negative return stops reading. */
     int (*other_packet)(void *opaque, AVPacket *packet);

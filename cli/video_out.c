@@ -25,8 +25,7 @@ static int is_one_of(const char *name, const char *const *names)
     return 0;
 }
 
-int video_output_create(Cli *cli, VideoOutput *out, const char *path,
-                        const AVFormatContext *input)
+int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input)
 {
     memset(out, 0, sizeof(*out));
     out->path = path;
@@ -35,8 +34,10 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path,
     /* the container comes from the final name; the bytes go to the temporary one */
     int err = avformat_alloc_output_context2(&out->mux, NULL, NULL, path);
     if (err < 0 || !out->mux) {
-        cli_error(cli, "cannot write '%s': unknown container (use .mp4, .mkv, .mov, .y4m or "
-                  "frames/%%05d.png)", path);
+        cli_error(cli,
+                  "cannot write '%s': unknown container (use .mp4, .mkv, .mov, .y4m or "
+                  "frames/%%05d.png)",
+                  path);
         return err < 0 ? err : AVERROR(EINVAL);
     }
     if ((err = output_file_begin(cli, &out->file, path)) < 0)
@@ -47,7 +48,7 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path,
     out->frame = av_frame_alloc();
     if (!out->mux->url || !out->packet || !out->frame)
         return report(cli, out, "write", AVERROR(ENOMEM));
-    out->mux->interrupt_callback = (AVIOInterruptCB){ cli_interrupt_callback, NULL };
+    out->mux->interrupt_callback = (AVIOInterruptCB){cli_interrupt_callback, NULL};
     /* y4m's deep formats (yuv420p10 etc.) are "unofficial" but read by every y4m reader
      * that matters (x264, x265, aomenc, FFmpeg); keep the 10-bit samples */
     if (!strcmp(out->mux->oformat->name, "yuv4mpegpipe"))
@@ -62,8 +63,8 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path,
             continue;
         if (out->mux->oformat->audio_codec == AV_CODEC_ID_NONE ||
             avformat_query_codec(out->mux->oformat, par->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
-            cli_verbose(cli, 1, "'%s' cannot hold the %s audio of stream %u; it is left out",
-                        path, avcodec_get_name(par->codec_id), i);
+            cli_verbose(cli, 1, "'%s' cannot hold the %s audio of stream %u; it is left out", path,
+                        avcodec_get_name(par->codec_id), i);
             continue;
         }
         AVStream *copy = avformat_new_stream(out->mux, NULL);
@@ -81,7 +82,7 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path,
 
 static const AVCodec *choose_encoder(Cli *cli, VideoOutput *out, const char *name)
 {
-    static const char *const x264_containers[] = { "mp4", "matroska", "mov", NULL };
+    static const char *const x264_containers[] = {"mp4", "matroska", "mov", NULL};
     const AVCodec *codec = NULL;
     if (name) {
         codec = avcodec_find_encoder_by_name(name);

@@ -13,13 +13,13 @@
 
 typedef struct VideoOutputParams {
     int width, height;
-    WeftPixelFormat format;      /* of the pictures given to video_output_write() */
+    WeftPixelFormat format; /* of the pictures given to video_output_write() */
     WeftColor color;
-    AVRational time_base;        /* of the pictures' pts */
-    AVRational frame_rate;       /* nominal output rate */
+    AVRational time_base;  /* of the pictures' pts */
+    AVRational frame_rate; /* nominal output rate */
     AVRational sample_aspect_ratio;
-    const char *codec_name;      /* NULL: libx264 for mp4/mkv/mov, else the container's */
-    int crf;                     /* -1: 18 for x264/x265, else the encoder's default */
+    const char *codec_name; /* NULL: libx264 for mp4/mkv/mov, else the container's */
+    int crf;                /* -1: 18 for x264/x265, else the encoder's default */
 } VideoOutputParams;
 
 typedef struct VideoOutput {
@@ -44,8 +44,7 @@ typedef struct VideoOutput {
 
 /* Chooses the container by the output name, and sets up stream copies of the input's audio
  * streams the container can hold. Nothing is written yet. */
-int video_output_create(Cli *cli, VideoOutput *out, const char *path,
-                        const AVFormatContext *input);
+int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input);
 /* Opens the encoder and writes the header (then the packets queued before it). */
 int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *params);
 /* A packet of an input stream: copied (or queued before the header) if its stream is kept. */

@@ -3,8 +3,12 @@
 # 10-bit samples and colour metadata kept, source pictures passed through bit-exact,
 # image sequences in and out.
 # Usage: retime.sh cpu|vulkan
+# The CLI's plumbing is the same for every device; on vulkan (lavapipe in CI: slow) only the
+# cases that exercise the device path run: the 60 fps mp4 and the bit-exact pass-through.
 . "$(dirname "$0")/common.sh"
 DEVICE=${1:-cpu}
+ALL_CASES=1
+[ "$DEVICE" = cpu ] || ALL_CASES=0
 need_tools
 make_workdir
 
@@ -51,19 +55,19 @@ if retime clip.mp4 out60.mp4 --fps 60; then
 fi
 
 # 2. NTSC rates, as decimal and as fraction
-if retime clip.mp4 out5994.mkv --fps 59.94; then
+if [ $ALL_CASES -eq 1 ] && retime clip.mp4 out5994.mkv --fps 59.94; then
     r=$(probe_stream out5994.mkv v:0 r_frame_rate)
     n=$(count_frames out5994.mkv)
     near "$n" 120 1 && pass "59.94: $n frames" || fail "59.94: $n frames, want 120 +-1"
 fi
-if retime clip.mp4 out_ntsc.mov --fps 60000/1001; then
+if [ $ALL_CASES -eq 1 ] && retime clip.mp4 out_ntsc.mov --fps 60000/1001; then
     r=$(probe_stream out_ntsc.mov v:0 r_frame_rate)
     [ "$r" = 60000/1001 ] && pass "60000/1001 in mov: r_frame_rate $r" ||
         fail "60000/1001: r_frame_rate $r"
 fi
 
 # 3. --factor 3 -> 90 fps, audio kept in mkv
-if retime clip.mp4 out_x3.mkv --factor 3; then
+if [ $ALL_CASES -eq 1 ] && retime clip.mp4 out_x3.mkv --factor 3; then
     n=$(count_frames out_x3.mkv)
     near "$n" 180 1 && pass "factor 3: $n frames" || fail "factor 3: $n frames, want 180 +-1"
     a=$(probe_stream out_x3.mkv a:0 codec_name)
@@ -74,7 +78,7 @@ fi
 gen -f lavfi -i "testsrc2=size=160x120:rate=24" -t 1 -c:v libx264 -preset ultrafast \
     -pix_fmt yuv420p10le -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
     -color_range tv clip10.mkv
-if retime clip10.mkv out10.mkv --fps 48; then
+if [ $ALL_CASES -eq 1 ] && retime clip10.mkv out10.mkv --fps 48; then
     for field in pix_fmt color_primaries color_transfer color_space color_range; do
         want=$(probe_stream clip10.mkv v:0 $field)
         got=$(probe_stream out10.mkv v:0 $field)
@@ -84,7 +88,7 @@ if retime clip10.mkv out10.mkv --fps 48; then
     n=$(count_frames out10.mkv)
     near "$n" 48 1 && pass "24 -> 48 fps: $n frames" || fail "24 -> 48 fps: $n frames"
 fi
-if retime clip10.mkv out10.y4m --fps 48; then
+if [ $ALL_CASES -eq 1 ] && retime clip10.mkv out10.y4m --fps 48; then
     p=$(probe_stream out10.y4m v:0 pix_fmt)
     [ "$p" = yuv420p10le ] && pass "y4m keeps yuv420p10le" || fail "y4m pixel format $p"
     c=$(probe_stream out10.y4m v:0 codec_name)
@@ -108,7 +112,7 @@ fi
 # 6. Image sequences in and out (the image2 demuxer reads a pattern at 25 fps)
 mkdir seq frames
 gen -f lavfi -i "testsrc2=size=64x48:rate=25" -frames:v 10 seq/%05d.png
-if retime 'seq/%05d.png' 'frames/%05d.png' --factor 3; then
+if [ $ALL_CASES -eq 1 ] && retime 'seq/%05d.png' 'frames/%05d.png' --factor 3; then
     n=$(ls frames | wc -l)
     [ "$n" -eq 30 ] && pass "png sequence: 30 files" || fail "png sequence: $n files, want 30"
     hidden=$(ls -A frames | grep -c '^\.')

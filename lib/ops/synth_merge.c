@@ -2,6 +2,8 @@
 
 #include "ops/synth_merge.h"
 
+#define SYNTH_MAX_CHANNELS 4
+
 static int synth_merge_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
@@ -31,6 +33,45 @@ static inline float tap_read(const Tap *k, const float *plane)
 {
     return k->w00 * plane[k->i00] + k->w01 * plane[k->i01] + k->w10 * plane[k->i10] +
            k->w11 * plane[k->i11];
+}
+
+/* Keys' cubic convolution weights (a = -0.5) for fraction f of the 4 taps -1, 0, 1, 2. */
+static inline void cubic_weights(float f, float k[4])
+{
+    const float f2 = f * f, f3 = f2 * f;
+    k[0] = -0.5f * f3 + f2 - 0.5f * f;
+    k[1] = 1.5f * f3 - 2.5f * f2 + 1.0f;
+    k[2] = -1.5f * f3 + 2.0f * f2 + 0.5f * f;
+    k[3] = 0.5f * f3 - 0.5f * f2;
+}
+
+/* Bicubic sample of every channel at (x, y) (clamped taps), added with weight wt. */
+static inline void add_cubic(const float *src, size_t plane, int channels, int w, int h,
+                             float x, float y, float wt, float *acc)
+{
+    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
+    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    const int x0 = (int)x, y0 = (int)y;
+    float kx[4], ky[4];
+    cubic_weights(x - x0, kx);
+    cubic_weights(y - y0, ky);
+    size_t rows[4];
+    int cols[4];
+    for (int j = 0; j < 4; j++) {
+        int yy = y0 - 1 + j, xx = x0 - 1 + j;
+        rows[j] = (size_t)(yy < 0 ? 0 : yy > h - 1 ? h - 1 : yy) * w;
+        cols[j] = xx < 0 ? 0 : xx > w - 1 ? w - 1 : xx;
+    }
+    for (int c = 0; c < channels; c++) {
+        const float *s = src + c * plane;
+        float sum = 0.0f;
+        for (int j = 0; j < 4; j++) {
+            const float *r = s + rows[j];
+            sum += ky[j] * (kx[0] * r[cols[0]] + kx[1] * r[cols[1]] + kx[2] * r[cols[2]] +
+                            kx[3] * r[cols[3]]);
+        }
+        acc[c] += wt * sum;
+    }
 }
 
 /* Solves p + s flow(p) = (x, y) from a start; returns the score, the point and res. */
@@ -97,10 +138,18 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
             const float wa = tb * conf_a * (1.0f - tap_read(&kb, occ_b)) + 1e-4f * tb;
             const float wb = ta * conf_b * (1.0f - tap_read(&ka, occ_a)) + 1e-4f * ta;
             const float norm = 1.0f / (wa + wb);
-            for (int c = 0; c < p->c; c++)
-                out[c * plane + i] =
-                    (wa * tap_read(&ka, a + c * plane) + wb * tap_read(&kb, b + c * plane)) *
-                    norm;
+            if (p->cubic) {
+                float acc[SYNTH_MAX_CHANNELS] = { 0 };
+                add_cubic(a, plane, p->c, w, h, ya_x, ya_y, wa * norm, acc);
+                add_cubic(b, plane, p->c, w, h, yb_x, yb_y, wb * norm, acc);
+                for (int c = 0; c < p->c; c++)
+                    out[c * plane + i] = acc[c];
+            } else {
+                for (int c = 0; c < p->c; c++)
+                    out[c * plane + i] = (wa * tap_read(&ka, a + c * plane) +
+                                          wb * tap_read(&kb, b + c * plane)) *
+                                         norm;
+            }
         }
     }
 }
@@ -136,7 +185,7 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
         if (all[k]->h != a->h || all[k]->w != a->w)
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
-        !(params->res_scale > 0.0f))
+        !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;
     p.c = a->c;

@@ -1,5 +1,5 @@
 /* synth_merge: the in-between at time t from two frames and their flows, in one pass.
- * tensors: 0 a (C x H x W, frame at time 0), 1 b (C x H x W, frame at time 1),
+ * tensors: 0 a (C x H x W, frame at time 0, C <= 4), 1 b (C x H x W, frame at time 1),
  *          2 fwd (2 x H x W, flow a -> b), 3 bwd (2 x H x W, flow b -> a),
  *          4 occ_a (1 x H x W, a's pixels hidden in b: 0..1, from op occlusion),
  *          5 occ_b (1 x H x W, b's pixels hidden in a), 6 out (C x H x W).
@@ -16,8 +16,12 @@
  * Merge: conf = 1 / (1 + (res / res_scale)^2) per side, and
  *   wa = (1 - t) conf_a (1 - occ_b(z)) + 1e-4 (1 - t),  wb = t conf_b (1 - occ_a(y)) + 1e-4 t
  *   (a point of b that a never shows cannot come from a, and the other way round),
- *   out = (wa a(y) + wb b(z)) / (wa + wb), samples bilinear with clamped coordinates.
- * params: c, h, w, iterations (>= 0), t (0 < t < 1), occ_weight (>= 0), res_scale (> 0).
+ *   out = (wa a(y) + wb b(z)) / (wa + wb). Frames are sampled bicubically when cubic != 0
+ *   (Keys' kernel, a = -0.5: at half-pixel positions bilinear sampling visibly blurs
+ *   texture), else bilinearly; flows and masks always bilinearly; tap coordinates clamp
+ *   to the image.
+ * params: c, h, w, iterations (>= 0), cubic (0 or 1), t (0 < t < 1), occ_weight (>= 0),
+ * res_scale (> 0).
  * Rows: one per image row. */
 #ifndef WEFT_OPS_SYNTH_MERGE_H
 #define WEFT_OPS_SYNTH_MERGE_H
@@ -25,7 +29,7 @@
 #include "core/device.h"
 
 typedef struct OpSynthMergeParams {
-    int32_t c, h, w, iterations;
+    int32_t c, h, w, iterations, cubic;
     float t, occ_weight, res_scale;
 } OpSynthMergeParams;
 

@@ -36,13 +36,14 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
     s->channels = channels;
     s->w = width;
     s->h = height;
-    s->merge = (OpSynthMergeParams){ .iterations = 3, .occ_weight = 1.0f, .res_scale = 1.0f };
+    s->merge = (OpSynthMergeParams){ .iterations = 3, .cubic = 1, .occ_weight = 1.0f,
+                                     .res_scale = 1.0f };
     const char *env = getenv("WEFT_SYNTH_PARAMS");
     if (env) {
-        float it, ow, rs;
-        if (sscanf(env, "%f,%f,%f", &it, &ow, &rs) == 3)
-            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .occ_weight = ow,
-                                             .res_scale = rs };
+        float it, ow, rs, cu;
+        if (sscanf(env, "%f,%f,%f,%f", &it, &ow, &rs, &cu) == 4)
+            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .cubic = (int)cu,
+                                             .occ_weight = ow, .res_scale = rs };
     }
     int err = device_tensor(d, &s->occ_a, 1, height, width);
     if (err >= 0)

@@ -27,10 +27,11 @@ typedef struct Cli {
     const char *output;          /* -o */
     const char *backward_output; /* flow --backward */
     double t;                    /* interpolate -t */
-    const char *video_codec; /* retime -c:v; NULL = the container's choice */
-    int crf;                 /* retime --crf; -1 = encoder default (18 for x264) */
-    int verbose;             /* -v count */
-    int rate_given;          /* --fps or --factor appeared */
+    const char *video_codec;     /* retime -c:v; NULL = the container's choice */
+    const char *input_rate;      /* retime --input-rate: of an image sequence */
+    int crf;                     /* retime --crf; -1 = encoder default (18 for x264) */
+    int verbose;                 /* -v count */
+    int rate_given;              /* --fps or --factor appeared */
     WeftSettings settings;
 
     /* One line on stderr per failure: the first error is printed, later ones (which are

@@ -161,7 +161,7 @@ int cmd_retime(Cli *cli)
     r.last_pts = AV_NOPTS_VALUE;
     int status = 1, err;
     AVFrame *frame = NULL;
-    if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE) < 0 ||
+    if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate) < 0 ||
         video_output_create(cli, &r.out, cli->output, r.in.format) < 0 ||
         cli_open_context(cli, &r.ctx))
         goto done;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/parseutils.h>
+
 #include "cli.h"
 
 /* ---- the tool's own options ---- */
@@ -20,6 +22,7 @@ enum {
     OPT_BACKWARD = 1 << 2,
     OPT_CODEC = 1 << 3,
     OPT_CRF = 1 << 4,
+    OPT_INPUT_RATE = 1 << 5,
 };
 
 typedef struct OptionRow {
@@ -78,23 +81,30 @@ static int set_crf(Cli *cli, const char *value, const char *spelled)
     return 0;
 }
 
+static int set_input_rate(Cli *cli, const char *value, const char *spelled)
+{
+    AVRational rate;
+    if (av_parse_video_rate(&rate, value) < 0 || rate.num <= 0 || rate.den <= 0)
+        return cli_error(cli, "invalid value '%s' for %s: expected a rate like 24 or 24000/1001",
+                         value, spelled);
+    cli->input_rate = value;
+    return 0;
+}
+
+/* clang-format off */
 static const OptionRow option_table[] = {
-    {OPT_OUTPUT, {"-o", "--output"}, "FILE", "", "the file to write", set_output},
-    {OPT_TIME, {"-t", "--time"}, "T", "0.5", "time of the in-between, 0 < T < 1", set_time},
-    {OPT_BACKWARD,
-     {"--backward"},
-     "FILE",
-     "",
-     "also write the flow from B to A (.flo)",
-     set_backward},
-    {OPT_CODEC,
-     {"-c:v", "--codec"},
-     "CODEC",
-     "libx264 (mp4/mkv/mov), else the container's",
-     "video encoder",
-     set_codec},
-    {OPT_CRF, {"--crf"}, "N", "18 (x264/x265)", "constant rate factor of the encoder", set_crf},
+    { OPT_OUTPUT, { "-o", "--output" }, "FILE", "", "the file to write", set_output },
+    { OPT_TIME, { "-t", "--time" }, "T", "0.5", "time of the in-between, 0 < T < 1", set_time },
+    { OPT_BACKWARD, { "--backward" }, "FILE", "", "also write the flow from B to A (.flo)",
+      set_backward },
+    { OPT_CODEC, { "-c:v", "--codec" }, "CODEC", "libx264 (mp4/mkv/mov), else the container's",
+      "video encoder", set_codec },
+    { OPT_CRF, { "--crf" }, "N", "18 (x264/x265)", "constant rate factor of the encoder",
+      set_crf },
+    { OPT_INPUT_RATE, { "--input-rate" }, "R", "25 for image sequences",
+      "frame rate of an image sequence input", set_input_rate },
 };
+/* clang-format on */
 
 #define NUM_OPTIONS (int)(sizeof(option_table) / sizeof(option_table[0]))
 
@@ -122,7 +132,7 @@ static const Command command_table[] = {
      OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
     {"retime", "IN -o OUT (--fps R | --factor N)",
      "convert a video (or image sequence) to a new frame rate", 1, 1,
-     OPT_OUTPUT | OPT_CODEC | OPT_CRF, retime_hidden, cmd_retime},
+     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE, retime_hidden, cmd_retime},
 };
 
 #define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))

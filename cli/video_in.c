@@ -17,8 +17,10 @@ static int report(Cli *cli, const VideoInput *in, const char *what, int err)
     return err < 0 ? err : AVERROR(EINVAL);
 }
 
-int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want)
+int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want,
+                     const char *input_rate)
 {
+    AVDictionary *options = NULL;
     memset(in, 0, sizeof(*in));
     in->path = path;
     in->next_pts = AV_NOPTS_VALUE;
@@ -27,8 +29,21 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
     if (!in->format)
         return report(cli, in, "open", AVERROR(ENOMEM));
     in->format->interrupt_callback = (AVIOInterruptCB){cli_interrupt_callback, NULL};
-    if ((err = avformat_open_input(&in->format, path, NULL, NULL)) < 0)
+    /* the rate of an image sequence or a raw stream, which carry none */
+    if (input_rate && (err = av_dict_set(&options, "framerate", input_rate, 0)) < 0)
+        return report(cli, in, "open", err);
+    err = avformat_open_input(&in->format, path, NULL, &options);
+    int rate_unused = av_dict_count(options) > 0;
+    av_dict_free(&options);
+    if (err < 0)
         return report(cli, in, "open", err); /* frees and NULLs in->format */
+    if (rate_unused) {
+        cli_error(cli,
+                  "'%s' has its own frame rate: --input-rate is only for image sequences "
+                  "and raw video",
+                  path);
+        return AVERROR(EINVAL);
+    }
     if ((err = avformat_find_stream_info(in->format, NULL)) < 0)
         return report(cli, in, "read", err);
     const AVCodec *codec = NULL;
@@ -125,6 +140,22 @@ static void fix_timing(VideoInput *in, AVFrame *f)
     in->next_pts = f->pkt_duration > 0 ? pts + f->pkt_duration : AV_NOPTS_VALUE;
 }
 
+/* Colour the decoder left unspecified, from the container's stream parameters. */
+static void fix_color(const VideoInput *in, AVFrame *f)
+{
+    const AVCodecParameters *par = in->stream->codecpar;
+    if (f->color_primaries == AVCOL_PRI_UNSPECIFIED)
+        f->color_primaries = par->color_primaries;
+    if (f->color_trc == AVCOL_TRC_UNSPECIFIED)
+        f->color_trc = par->color_trc;
+    if (f->colorspace == AVCOL_SPC_UNSPECIFIED)
+        f->colorspace = par->color_space;
+    if (f->color_range == AVCOL_RANGE_UNSPECIFIED)
+        f->color_range = par->color_range;
+    if (f->chroma_location == AVCHROMA_LOC_UNSPECIFIED)
+        f->chroma_location = par->chroma_location;
+}
+
 int video_input_read(Cli *cli, VideoInput *in, AVFrame **frame)
 {
     for (;;) {
@@ -136,6 +167,7 @@ int video_input_read(Cli *cli, VideoInput *in, AVFrame **frame)
             if (in->decoded->decode_error_flags || (in->decoded->flags & AV_FRAME_FLAG_CORRUPT))
                 return report(cli, in, "decode", AVERROR_INVALIDDATA);
             fix_timing(in, in->decoded);
+            fix_color(in, in->decoded);
             return convert(cli, in, frame);
         }
         if (err == AVERROR_EOF)

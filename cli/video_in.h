@@ -28,8 +28,10 @@ typedef struct VideoInput {
 } VideoInput;
 
 /* Opens the file and the decoder of its best video stream. `want` forces the layout of the
- * pictures read (WEFT_PIX_NONE: the decoder's, or the nearest one weft has). */
-int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want);
+ * pictures read (WEFT_PIX_NONE: the decoder's, or the nearest one weft has); `input_rate`
+ * (or NULL) sets the rate of an image sequence or raw stream. */
+int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want,
+                     const char *input_rate);
 /* Reads the next picture: 0 and *frame (owned by `in`, valid until the next call), in
  * in->weft_format with best-effort pts and duration in the stream's time base;
  * AVERROR_EOF at the end; another negative value after reporting the error. */

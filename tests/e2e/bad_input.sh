@@ -81,6 +81,8 @@ expect_error "retime: unknown container" out/o.xyz xyz -- retime in/clip.mp4 --f
     -o out/o.xyz
 expect_error "retime: unknown encoder" $V nope -- retime in/clip.mp4 --fps 60 -c:v nope -o $V
 expect_error "retime: bad crf" $V crf -- retime in/clip.mp4 --fps 60 --crf x -o $V
+expect_error "retime: --input-rate on a video" $V input-rate -- retime in/clip.mp4 --fps 60 \
+    --input-rate 10 -o $V
 expect_error "unknown command" $V frobnicate -- frobnicate in/clip.mp4
 
 # Interrupted: SIGINT mid-run must leave no output and no temporary file, and exit 1.

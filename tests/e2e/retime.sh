@@ -121,5 +121,11 @@ if [ $ALL_CASES -eq 1 ] && retime 'seq/%05d.png' 'frames/%05d.png' --factor 3; t
     p=$(probe_stream frames/00001.png v:0 pix_fmt)
     [ "$p" = rgb24 ] && pass "png sequence stays rgb24" || fail "png sequence became $p"
 fi
+if [ $ALL_CASES -eq 1 ] && retime 'seq/%05d.png' seq.mp4 --input-rate 10 --factor 2; then
+    r=$(probe_stream seq.mp4 v:0 r_frame_rate)
+    n=$(count_frames seq.mp4)
+    [ "$r" = 20/1 ] && [ "$n" -eq 20 ] && pass "sequence at --input-rate 10, x2: $n at $r" ||
+        fail "sequence at --input-rate 10, x2: $n frames at $r, want 20 at 20/1"
+fi
 
 finish

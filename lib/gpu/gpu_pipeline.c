@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gpu/gpu_internal.h"
@@ -177,8 +178,16 @@ static void destroy_pipeline(GpuContext *g, GpuPipeline *p)
     p->set_layout = VK_NULL_HANDLE;
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
 static int create_pipeline(GpuContext *g, GpuPipeline *p)
 {
+    const double start = now_ms();
     const OpInfo *op = p->op;
     const GpuShader *shader = gpu_shader_find(op->name);
     if (!shader) {
@@ -264,7 +273,7 @@ static int create_pipeline(GpuContext *g, GpuPipeline *p)
         goto fail;
     vkDestroyShaderModule(g->device, module, NULL);
     g->cache_dirty = 1;
-    log_debug(g->log, "vulkan: created pipeline '%s'", op->name);
+    log_verbose(g->log, "vulkan: created pipeline '%s' in %.1f ms", op->name, now_ms() - start);
     return 0;
 fail:
     if (module)

@@ -7,6 +7,7 @@
  *                            with WEFT_VALIDATION=1, also no validation-layer errors.
  *                            Exit 77 when there is no Vulkan device.
  *   op_test threads [OP...]  the CPU device with 1, 2 and 3 threads: bit-identical outputs.
+ *   op_test bench [OP...]    speed of each op on both devices (WEFT_BENCH_SIZE=WxH).
  *
  * Fails when an op has no case generator, or no shader (the Vulkan device says -ENOSYS).
  * WEFT_TEST_DEVICE picks a Vulkan device by name (default: the first).
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "core/device.h"
@@ -36,6 +38,15 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+/* CPU time of the whole process (all threads, the Vulkan driver's included). */
+static double cpu_time_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-3;
 }
 
 static size_t shape_count(const int shape[3])
@@ -75,8 +86,9 @@ static int case_data_make(const OpInfo *op, const OpCaseDef *def, int size, int 
     return 0;
 }
 
-/* Runs the case on d; out[i] receives every tensor's final contents. */
-static int run_case(Device *d, const OpInfo *op, const CaseData *cd, float **out, double *ms)
+/* Runs the case on d; out[i] receives every tensor's final contents; time[0] is the wall
+ * time and time[1] the process CPU time of the op (run and finish, transfers excluded). */
+static int run_case(Device *d, const OpInfo *op, const CaseData *cd, float **out, double time[2])
 {
     WeftTensor tensors[OP_MAX_TENSORS];
     WeftTensor *ptrs[OP_MAX_TENSORS];
@@ -89,11 +101,12 @@ static int run_case(Device *d, const OpInfo *op, const CaseData *cd, float **out
             err = device_upload(d, &tensors[i], cd->host[i]);
     }
     if (err >= 0 && (err = device_finish(d)) >= 0) {
-        double t0 = now_ms();
+        double t0 = now_ms(), c0 = cpu_time_ms();
         err = device_run(d, op, cd->k.params, ptrs);
         if (err >= 0)
             err = device_finish(d);
-        *ms = now_ms() - t0;
+        time[0] = now_ms() - t0;
+        time[1] = cpu_time_ms() - c0;
     }
     for (int i = 0; i < cd->k.num_tensors && err >= 0; i++)
         err = device_download(d, &tensors[i], out[i]);
@@ -118,6 +131,53 @@ static void free_outputs(float **out)
     }
 }
 
+/* Speed of one op on both devices at a size given by WEFT_BENCH_SIZE (default 640x480):
+ * the best of 5 runs, wall and process CPU time (on a loaded machine the CPU time is the
+ * steadier figure). */
+static int bench_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCaseDef *def)
+{
+    int w = 640, h = 480;
+    const char *size = getenv("WEFT_BENCH_SIZE");
+    if (size && sscanf(size, "%dx%d", &w, &h) != 2)
+        return 1;
+    CaseData cd;
+    memset(&cd, 0, sizeof(cd));
+    CaseRng rng = {.state = 0xbe4c4};
+    def->make(&rng, w, h, &cd.k);
+    float *out[OP_MAX_TENSORS] = {0};
+    int err = 0;
+    for (int i = 0; i < cd.k.num_tensors && err >= 0; i++) {
+        cd.host[i] = malloc(shape_count(cd.k.shape[i]) * sizeof(float));
+        if (!cd.host[i])
+            err = -ENOMEM;
+        else
+            case_fill(&rng, cd.k.shape[i], cd.k.lo[i], cd.k.hi[i], cd.k.smooth[i], cd.host[i]);
+        if (err >= 0 && cd.k.fill)
+            cd.k.fill(&rng, &cd.k, i, cd.host);
+    }
+    if (err >= 0 && alloc_outputs(&cd, out) < 0)
+        err = -ENOMEM;
+    double best[2][2] = {{1e30, 1e30}, {1e30, 1e30}};
+    Device *devs[2] = {cpu, gpu};
+    for (int d = 0; d < 2 && err >= 0; d++) {
+        for (int run = 0; run < 5 && err >= 0; run++) {
+            double t[2];
+            err = run_case(devs[d], op, &cd, out, t);
+            best[d][0] = fmin(best[d][0], t[0]);
+            best[d][1] = fmin(best[d][1], t[1]);
+        }
+    }
+    if (err < 0)
+        printf("FAIL %s: error %d\n", op->name, err);
+    else
+        printf("%-20s %dx%d  cpu device %8.2f ms (cpu time %8.2f)  vulkan %8.2f ms (cpu time "
+               "%8.2f)\n",
+               op->name, w, h, best[0][0], best[0][1], best[1][0], best[1][1]);
+    free_outputs(out);
+    case_data_free(&cd);
+    return err < 0;
+}
+
 static int selected(const char *name, int argc, char **argv)
 {
     if (argc <= 2)
@@ -131,7 +191,7 @@ static int selected(const char *name, int argc, char **argv)
 /* CPU against Vulkan for one op; returns the number of failures. */
 static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCaseDef *def)
 {
-    double worst = 0, ms[2] = {0, 0}, cpu_ms = 0, gpu_ms = 0;
+    double worst = 0, ms[2][2] = {{0, 0}, {0, 0}}, cpu_ms = 0, gpu_ms = 0;
     int failures = 0;
     for (int size = 0; size < NUM_SIZES && !failures; size++) {
         for (int trial = 0; trial < TRIALS && !failures; trial++) {
@@ -141,17 +201,17 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
             if (case_data_make(op, def, size, trial, &cd) < 0 || alloc_outputs(&cd, a) < 0 ||
                 alloc_outputs(&cd, b) < 0) {
                 failures++;
-            } else if ((err = run_case(cpu, op, &cd, a, &ms[0])) < 0) {
+            } else if ((err = run_case(cpu, op, &cd, a, ms[0])) < 0) {
                 printf("FAIL %s: CPU device: error %d\n", op->name, err);
                 failures++;
-            } else if ((err = run_case(gpu, op, &cd, b, &ms[1])) < 0) {
+            } else if ((err = run_case(gpu, op, &cd, b, ms[1])) < 0) {
                 printf("FAIL %s: Vulkan device: error %d%s\n", op->name, err,
                        err == -ENOSYS ? " (no shader for this op)" : "");
                 failures++;
             } else {
                 if (size == NUM_SIZES - 1) { /* the largest size: time its trials */
-                    cpu_ms += ms[0] / TRIALS;
-                    gpu_ms += ms[1] / TRIALS;
+                    cpu_ms += ms[0][0] / TRIALS;
+                    gpu_ms += ms[1][0] / TRIALS;
                 }
                 for (int i = 0; i < cd.k.num_tensors; i++) {
                     size_t n = shape_count(cd.k.shape[i]);
@@ -191,7 +251,7 @@ static int test_vulkan_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCa
 static int test_threads_op(Device *const cpus[3], const OpInfo *op, const OpCaseDef *def)
 {
     int failures = 0;
-    double ms;
+    double ms[2];
     for (int size = 0; size < NUM_SIZES && !failures; size++) {
         for (int trial = 0; trial < TRIALS && !failures; trial++) {
             CaseData cd;
@@ -205,7 +265,7 @@ static int test_threads_op(Device *const cpus[3], const OpInfo *op, const OpCase
                 int err;
                 if (alloc_outputs(&cd, out[d]) < 0) {
                     failures++;
-                } else if ((err = run_case(cpus[d], op, &cd, out[d], &ms)) < 0) {
+                } else if ((err = run_case(cpus[d], op, &cd, out[d], ms)) < 0) {
                     printf("FAIL %s: CPU device (%d threads): error %d\n", op->name, d + 1, err);
                     failures++;
                 } else if (d > 0) {
@@ -240,11 +300,13 @@ static void log_line(void *opaque, int level, const char *msg)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "vulkan") && strcmp(argv[1], "threads"))) {
-        fprintf(stderr, "usage: %s vulkan|threads [OP...]\n", argv[0]);
+    if (argc < 2 ||
+        (strcmp(argv[1], "vulkan") && strcmp(argv[1], "threads") && strcmp(argv[1], "bench"))) {
+        fprintf(stderr, "usage: %s vulkan|threads|bench [OP...]\n", argv[0]);
         return 2;
     }
-    int vulkan = !strcmp(argv[1], "vulkan");
+    int bench = !strcmp(argv[1], "bench");
+    int vulkan = bench || !strcmp(argv[1], "vulkan");
     int validation_errors = 0;
     Log log = {.callback = log_line, .opaque = &validation_errors, .level = WEFT_LOG_WARNING};
     const char *level = getenv("WEFT_TEST_LOG_LEVEL");
@@ -290,7 +352,12 @@ int main(int argc, char **argv)
             failures++;
             continue;
         }
-        failures += vulkan ? test_vulkan_op(cpus[0], gpu, op, def) : test_threads_op(cpus, op, def);
+        if (bench)
+            failures += bench_op(cpus[0], gpu, op, def);
+        else if (vulkan)
+            failures += test_vulkan_op(cpus[0], gpu, op, def);
+        else
+            failures += test_threads_op(cpus, op, def);
     }
     if (!tested) {
         printf("FAIL: no op selected\n");

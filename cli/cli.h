@@ -31,7 +31,7 @@ typedef struct Cli {
     const char *input_rate;      /* retime --input-rate: of an image sequence */
     int crf;                     /* retime --crf; -1 = encoder default (18 for x264) */
     int verbose;                 /* -v count */
-    int rate_given;              /* --fps or --factor appeared */
+    int rate_given;              /* bit 0: --fps given, bit 1: --factor given */
     WeftSettings settings;
 
     /* One line on stderr per failure: the first error is printed, later ones (which are

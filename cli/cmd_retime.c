@@ -148,8 +148,7 @@ static int start_output(Retime *r, const AVFrame *first)
 
 int cmd_retime(Cli *cli)
 {
-    if (!cli->rate_given)
-        return cli_error(cli, "retime needs the output rate: --fps R or --factor N");
+    /* neither --fps nor --factor: the library's default factor (its settings table) */
     if (cli->rate_given == 3)
         return cli_error(cli, "give --fps or --factor, not both");
     if (cli->rate_given == 2)

@@ -130,7 +130,7 @@ static const Command command_table[] = {
      OPT_OUTPUT | OPT_TIME, one_shot_hidden, cmd_interpolate},
     {"flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)", 2, 2,
      OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
-    {"retime", "IN -o OUT (--fps R | --factor N)",
+    {"retime", "IN -o OUT [--fps R | --factor N]",
      "convert a video (or image sequence) to a new frame rate", 1, 1,
      OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE, retime_hidden, cmd_retime},
 };

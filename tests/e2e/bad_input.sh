@@ -73,7 +73,8 @@ V=out/o.mp4
 expect_error "retime --fps 0" $V fps -- retime in/clip.mp4 --fps 0 -o $V
 expect_error "retime --fps -5" $V fps -- retime in/clip.mp4 --fps -5 -o $V
 expect_error "retime --factor 0" $V factor -- retime in/clip.mp4 --factor 0 -o $V
-expect_error "retime without a rate" $V fps -- retime in/clip.mp4 -o $V
+expect_error "retime with --fps and --factor" $V factor -- retime in/clip.mp4 --fps 60 \
+    --factor 2 -o $V
 expect_error "retime of audio only" $V tone.wav -- retime in/tone.wav --fps 60 -o $V
 expect_error "retime of a text file" $V notes.txt -- retime in/notes.txt --fps 60 -o $V
 expect_error "retime of random bytes" $V random.png -- retime in/random.png --fps 60 -o $V

@@ -108,6 +108,12 @@ if retime src.y4m out_x2.y4m --factor 2; then
     [ "$src_hashes" = "$out_even" ] && pass "source pictures pass through bit-exact" ||
         fail "output pictures 0, 2, 4... differ from the source pictures"
 fi
+# without --fps or --factor: the library's default factor, 2
+if [ $ALL_CASES -eq 1 ] && retime src.y4m out_default.y4m; then
+    n=$(count_frames out_default.y4m)
+    [ "$n" -eq 12 ] && pass "no rate given: factor 2 (12 pictures)" ||
+        fail "no rate given: $n pictures, want 12"
+fi
 
 # 6. Image sequences in and out (the image2 demuxer reads a pattern at 25 fps)
 mkdir seq frames

@@ -2,7 +2,8 @@
 // synth_merge: the in-between at time t from two frames, their flows and occlusions, by
 // inverting the flow at t with a fixed-point iteration from two starts per side; contract
 // in lib/ops/synth_merge.h. Same arithmetic order as the C code, so the choices between
-// starts (a comparison of scores) come out the same.
+// starts (a comparison of scores) come out the same. Frames are sampled bicubically
+// (Keys, a = -0.5) when `cubic` is set, else bilinearly.
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
 layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
@@ -12,7 +13,7 @@ layout(std430, set = 0, binding = 4) readonly buffer OccA { float occ_a[]; };
 layout(std430, set = 0, binding = 5) readonly buffer OccB { float occ_b[]; };
 layout(std430, set = 0, binding = 6) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
-    int c, h, w, iterations;
+    int c, h, w, iterations, cubic;
     float t, occ_weight, res_scale;
 } p;
 
@@ -81,6 +82,62 @@ float read_b(Tap k, int off)
     return r;
 }
 
+// Keys' cubic convolution weights (a = -0.5) of fraction f for the taps -1, 0, 1, 2.
+vec4 cubic_weights(float f)
+{
+    precise float f2 = f * f, f3 = f2 * f;
+    precise float k0 = -0.5 * f3 + f2 - 0.5 * f;
+    precise float k1 = 1.5 * f3 - 2.5 * f2 + 1.0;
+    precise float k2 = -1.5 * f3 + 2.0 * f2 + 0.5 * f;
+    precise float k3 = 0.5 * f3 - 0.5 * f2;
+    return vec4(k0, k1, k2, k3);
+}
+
+// The 4 x 4 taps of a bicubic sample at (x, y): clamped row offsets and columns, weights.
+struct CubicTap {
+    ivec4 rows, cols;
+    vec4 kx, ky;
+};
+
+CubicTap cubic_tap_at(float x, float y)
+{
+    int w = p.w, h = p.h;
+    precise float cx = min(max(x, 0.0), float(w - 1));
+    precise float cy = min(max(y, 0.0), float(h - 1));
+    int x0 = int(cx), y0 = int(cy);
+    CubicTap k;
+    precise float fx = cx - float(x0), fy = cy - float(y0);
+    k.kx = cubic_weights(fx);
+    k.ky = cubic_weights(fy);
+    for (int j = 0; j < 4; j++) {
+        k.rows[j] = clamp(y0 - 1 + j, 0, h - 1) * w;
+        k.cols[j] = clamp(x0 - 1 + j, 0, w - 1);
+    }
+    return k;
+}
+
+float cubic_a(CubicTap k, int off)
+{
+    precise float sum = 0.0;
+    for (int j = 0; j < 4; j++) {
+        int r = off + k.rows[j];
+        sum += k.ky[j] * (k.kx.x * a[r + k.cols.x] + k.kx.y * a[r + k.cols.y] +
+                          k.kx.z * a[r + k.cols.z] + k.kx.w * a[r + k.cols.w]);
+    }
+    return sum;
+}
+
+float cubic_b(CubicTap k, int off)
+{
+    precise float sum = 0.0;
+    for (int j = 0; j < 4; j++) {
+        int r = off + k.rows[j];
+        sum += k.ky[j] * (k.kx.x * b[r + k.cols.x] + k.kx.y * b[r + k.cols.y] +
+                          k.kx.z * b[r + k.cols.z] + k.kx.w * b[r + k.cols.w]);
+    }
+    return sum;
+}
+
 // Solves q + s flow(q) = (x, y) from start q; flow is fwd (side a) or bwd (side b), and
 // the score adds the occlusion of that side. Returns the score; point and residual out.
 float solve_side(bool side_a, float x, float y, float s, float qx, float qy, out vec2 point,
@@ -144,8 +201,19 @@ void main()
     precise float wa = tb * conf_a * (1.0 - read_occ_b(kb)) + 1e-4 * tb;
     precise float wb = ta * conf_b * (1.0 - read_occ_a(ka)) + 1e-4 * ta;
     precise float norm = 1.0 / (wa + wb);
-    for (int c = 0; c < p.c; c++) {
-        precise float value = (wa * read_a(ka, c * plane) + wb * read_b(kb, c * plane)) * norm;
-        dst[c * plane + i] = value;
+    if (p.cubic != 0) {
+        CubicTap ca = cubic_tap_at(ya.x, ya.y), cb = cubic_tap_at(yb.x, yb.y);
+        precise float wta = wa * norm, wtb = wb * norm;
+        for (int c = 0; c < p.c; c++) {
+            precise float value = wta * cubic_a(ca, c * plane);
+            value += wtb * cubic_b(cb, c * plane);
+            dst[c * plane + i] = value;
+        }
+    } else {
+        for (int c = 0; c < p.c; c++) {
+            precise float value =
+                (wa * read_a(ka, c * plane) + wb * read_b(kb, c * plane)) * norm;
+            dst[c * plane + i] = value;
+        }
     }
 }

@@ -105,7 +105,7 @@ static int begin_batch(GpuContext *g)
 static void barrier(GpuContext *g, GpuBuffer *const *buffers, int n, VkPipelineStageFlags dst_stage,
                     VkAccessFlags dst_access)
 {
-    VkBufferMemoryBarrier barriers[OP_MAX_TENSORS];
+    VkBufferMemoryBarrier barriers[OP_MAX_TENSORS] = {0};
     for (int i = 0; i < n; i++)
         barriers[i] = (VkBufferMemoryBarrier){
             .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,

@@ -9,7 +9,8 @@
  *   op_test threads [OP...]  the CPU device with 1, 2 and 3 threads: bit-identical outputs.
  *   op_test bench [OP...]    speed of each op on both devices (WEFT_BENCH_SIZE=WxH).
  *
- * Fails when an op has no case generator, or no shader (the Vulkan device says -ENOSYS).
+ * Fails when an op has no case generator, or no shader (none embedded; or the Vulkan device
+ * says -ENOSYS).
  * WEFT_TEST_DEVICE picks a Vulkan device by name (default: the first).
  */
 #include <math.h>
@@ -21,6 +22,7 @@
 
 #include "core/device.h"
 #include "gpu/gpu_device.h"
+#include "gpu/gpu_shaders.h"
 #include "op_case.h"
 
 #define TRIALS 3
@@ -346,6 +348,12 @@ int main(int argc, char **argv)
         if (!selected(op->name, argc, argv))
             continue;
         tested++;
+        /* checked here too so that a machine without Vulkan notices a missing shader */
+        if (!gpu_shader_find(op->name)) {
+            printf("FAIL %s: no shader embedded (shaders/%s.comp, shaders/meson.build)\n", op->name,
+                   op->name);
+            failures++;
+        }
         const OpCaseDef *def = op_case_find(op->name);
         if (!def) {
             printf("FAIL %s: no case generator in tests/ops/op_cases.c\n", op->name);

@@ -135,6 +135,8 @@ static int start_output(Retime *r, const AVFrame *first)
                                    : first->sample_aspect_ratio,
         .codec_name = r->cli->video_codec,
         .crf = r->cli->crf,
+        .source = r->in.stream,
+        .first_frame = first,
     };
     pixfmt_color_from_frame(first, &params.color);
     int err = output_timing(r, &params.time_base, &params.frame_rate);

@@ -49,6 +49,10 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
     if (!out->mux->url || !out->packet || !out->frame)
         return report(cli, out, "write", AVERROR(ENOMEM));
     out->mux->interrupt_callback = (AVIOInterruptCB){cli_interrupt_callback, NULL};
+    /* the container's title, date, etc. still describe the retimed file */
+    if ((err = av_dict_copy(&out->mux->metadata, input->metadata, 0)) < 0)
+        return report(cli, out, "write", err);
+    av_dict_set(&out->mux->metadata, "encoder", NULL, 0);
     /* y4m's deep formats (yuv420p10 etc.) are "unofficial" but read by every y4m reader
      * that matters (x264, x265, aomenc, FFmpeg); keep the 10-bit samples */
     if (!strcmp(out->mux->oformat->name, "yuv4mpegpipe"))
@@ -74,6 +78,7 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
         copy->time_base = in_stream->time_base;
         copy->disposition = in_stream->disposition;
         av_dict_copy(&copy->metadata, in_stream->metadata, 0);
+        av_dict_set(&copy->metadata, "DURATION", NULL, 0);
         out->copy_map[i] = copy->index;
         out->copy_time_base[i] = in_stream->time_base;
     }
@@ -148,6 +153,58 @@ static int configure_encoder(Cli *cli, VideoOutput *out, const VideoOutputParams
     return 0;
 }
 
+/* Stream metadata (language, title) and the side data that still holds after retiming:
+ * display rotation, stereo mode, HDR mastering display and content light levels. */
+static int copy_stream_extras(AVStream *dst, const AVStream *src)
+{
+    int err = av_dict_copy(&dst->metadata, src->metadata, 0);
+    if (err < 0)
+        return err;
+    av_dict_set(&dst->metadata, "encoder", NULL, 0);  /* names the old encoder */
+    av_dict_set(&dst->metadata, "DURATION", NULL, 0); /* Matroska's, of the old stream */
+    static const enum AVPacketSideDataType kept[] = {
+        AV_PKT_DATA_DISPLAYMATRIX,
+        AV_PKT_DATA_STEREO3D,
+        AV_PKT_DATA_MASTERING_DISPLAY_METADATA,
+        AV_PKT_DATA_CONTENT_LIGHT_LEVEL,
+        AV_PKT_DATA_SPHERICAL,
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        size_t size;
+        const uint8_t *data = av_stream_get_side_data(src, kept[i], &size);
+        if (!data)
+            continue;
+        uint8_t *copy = av_stream_new_side_data(dst, kept[i], size);
+        if (!copy)
+            return AVERROR(ENOMEM);
+        memcpy(copy, data, size);
+    }
+    return 0;
+}
+
+/* HDR metadata carried in the first picture's bitstream (SEI) goes to the container, as
+ * the encoder will not repeat it: mastering display and content light levels. */
+static int copy_frame_hdr(AVStream *dst, const AVFrame *frame)
+{
+    static const struct {
+        enum AVFrameSideDataType frame_type;
+        enum AVPacketSideDataType stream_type;
+    } kept[] = {
+        {AV_FRAME_DATA_MASTERING_DISPLAY_METADATA, AV_PKT_DATA_MASTERING_DISPLAY_METADATA},
+        {AV_FRAME_DATA_CONTENT_LIGHT_LEVEL, AV_PKT_DATA_CONTENT_LIGHT_LEVEL},
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        const AVFrameSideData *sd = av_frame_get_side_data(frame, kept[i].frame_type);
+        if (!sd || av_stream_get_side_data(dst, kept[i].stream_type, NULL))
+            continue;
+        uint8_t *copy = av_stream_new_side_data(dst, kept[i].stream_type, sd->size);
+        if (!copy)
+            return AVERROR(ENOMEM);
+        memcpy(copy, sd->data, sd->size);
+    }
+    return 0;
+}
+
 int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *params)
 {
     const AVCodec *codec = choose_encoder(cli, out, params->codec_name);
@@ -172,6 +229,10 @@ int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *para
     out->video->avg_frame_rate = params->frame_rate;
     out->video->r_frame_rate = params->frame_rate;
     out->video->sample_aspect_ratio = params->sample_aspect_ratio;
+    if (params->source && (err = copy_stream_extras(out->video, params->source)) < 0)
+        return report(cli, out, "write", err);
+    if (params->first_frame && (err = copy_frame_hdr(out->video, params->first_frame)) < 0)
+        return report(cli, out, "write", err);
     out->frame->format = out->encoder->pix_fmt;
     out->frame->width = params->width;
     out->frame->height = params->height;

@@ -18,8 +18,11 @@ typedef struct VideoOutputParams {
     AVRational time_base;  /* of the pictures' pts */
     AVRational frame_rate; /* nominal output rate */
     AVRational sample_aspect_ratio;
-    const char *codec_name; /* NULL: libx264 for mp4/mkv/mov, else the container's */
-    int crf;                /* -1: 18 for x264/x265, else the encoder's default */
+    const AVFrame *first_frame; /* HDR metadata the decoder found in the bitstream */
+    const AVStream *source;     /* the input's video stream: metadata and side data (display
+                                   rotation, HDR mastering/light levels) are carried over */
+    const char *codec_name;     /* NULL: libx264 for mp4/mkv/mov, else the container's */
+    int crf;                    /* -1: 18 for x264/x265, else the encoder's default */
 } VideoOutputParams;
 
 typedef struct VideoOutput {

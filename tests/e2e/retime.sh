@@ -95,6 +95,38 @@ if [ $ALL_CASES -eq 1 ] && retime clip10.mkv out10.y4m --fps 48; then
     [ "$c" = rawvideo ] && pass "y4m is rawvideo" || fail "y4m codec $c"
 fi
 
+# HDR10 metadata in the bitstream (x265 SEI) reaches the output container; display
+# rotation and the container's title are kept
+if [ $ALL_CASES -eq 1 ] && ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libx265; then
+    hdr="log-level=error:hdr10=1:max-cll=1000,400"
+    hdr="$hdr:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1)"
+    gen -f lavfi -i "testsrc2=size=160x120:rate=24" -t 0.5 -c:v libx265 -pix_fmt yuv420p10le \
+        -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -x265-params "$hdr" \
+        hdr.mkv
+    if retime hdr.mkv hdr_out.mkv --fps 48; then
+        sd=$(ffprobe -v error -show_entries stream_side_data=side_data_type,max_content \
+            -of compact hdr_out.mkv)
+        case "$sd" in
+        *"Mastering display"*"max_content=1000"* | *"max_content=1000"*"Mastering display"*)
+            pass "HDR10 mastering display and light levels kept" ;;
+        *) fail "HDR10 metadata lost: $sd" ;;
+        esac
+    fi
+fi
+if [ $ALL_CASES -eq 1 ]; then
+    gen -i clip.mp4 -c copy -metadata title="weft e2e" -metadata:s:v:0 rotate=90 rotated.mp4
+    if retime rotated.mp4 rotated_out.mp4 --fps 60; then
+        want=$(ffprobe -v error -show_entries stream_side_data=rotation \
+            -of default=nw=1:nk=1 rotated.mp4)
+        got=$(ffprobe -v error -show_entries stream_side_data=rotation -of default=nw=1:nk=1 \
+            rotated_out.mp4)
+        [ -n "$got" ] && [ "$got" = "$want" ] &&
+            pass "display rotation $got kept" || fail "display rotation '$want' became '$got'"
+        t=$(ffprobe -v error -show_entries format_tags=title -of default=nw=1:nk=1 rotated_out.mp4)
+        [ "$t" = "weft e2e" ] && pass "container title kept" || fail "title became '$t'"
+    fi
+fi
+
 # 5. Source pictures pass through bit-exact (lossless y4m both ways): with --factor 2 output
 #    picture 2k is input picture k.
 gen -f lavfi -i "testsrc2=size=96x64:rate=10" -frames:v 6 -pix_fmt yuv444p src.y4m

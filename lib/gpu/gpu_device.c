@@ -179,3 +179,11 @@ int gpu_device_validation_errors(const Device *d)
     const GpuContext *g = d->priv;
     return g->validation ? g->validation_errors : -1;
 }
+
+int gpu_device_is_software(const Device *d)
+{
+    if (!d || d->impl != &gpu_impl)
+        return -1;
+    const GpuContext *g = d->priv;
+    return g->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+}

@@ -8,4 +8,11 @@
  * when d is not a Vulkan device or the layer is not enabled. */
 int gpu_device_validation_errors(const Device *d);
 
+/* 1 when d is a Vulkan device that runs on the CPU (VK_PHYSICAL_DEVICE_TYPE_CPU, such as
+ * Mesa's lavapipe), 0 for other Vulkan devices, -1 when d is not a Vulkan device. Such a
+ * device computes correctly but is several times slower than the C path (measured with
+ * lavapipe in Mesa 22.3: tests/ops op_test bench), so an automatic device choice should
+ * prefer the C path over it. */
+int gpu_device_is_software(const Device *d);
+
 #endif

@@ -130,8 +130,10 @@ static int test_device(Log *log)
         printf("skip: no Vulkan device (error %d)\n", err);
         return 77;
     }
-    printf("Vulkan device: %s\n", gpu->name);
+    printf("Vulkan device: %s%s\n", gpu->name,
+           gpu_device_is_software(gpu) ? " (runs on the CPU)" : "");
     CHECK(cpu_device_create(&cpu, log, 2) == 0);
+    CHECK(gpu_device_is_software(cpu) == -1 && gpu_device_validation_errors(cpu) == -1);
 
     /* no such device: -ENODEV, *out stays NULL */
     CHECK(gpu_device_create(&none, log, 99, NULL) == -ENODEV && !none);

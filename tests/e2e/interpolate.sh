@@ -11,8 +11,8 @@ make_workdir
 
 # square_at X OUT: the 40x40 square (cut from testsrc2) at (X, 28) on a 128x96 grey field
 square_at() {
-    gen -filter_complex "color=c=0x404040:s=128x96:d=1[bg];testsrc2=s=320x240:d=1,crop=40:40:100:60[fg];[bg][fg]overlay=x=$1:y=28" \
-        -frames:v 1 -pix_fmt rgb24 "$2"
+    local graph="color=c=0x404040:s=128x96:d=1[bg];testsrc2=s=320x240:d=1,crop=40:40:100:60[fg]"
+    gen -filter_complex "$graph;[bg][fg]overlay=x=$1:y=28" -frames:v 1 -pix_fmt rgb24 "$2"
 }
 square_at 30 a.png
 square_at 38 b.png
@@ -76,7 +76,7 @@ if run 0.5 blend_out.png --method blend; then
     to_raw a.png a.rgb rgb24
     to_raw b.png b.rgb rgb24
     to_raw blend_out.png blend.rgb rgb24
-    "$PYTHON" - <<'PY' && pass "--method blend is the cross-fade" || fail "--method blend is not (A+B)/2"
+    if "$PYTHON" - <<'PY'
 import sys
 import numpy as np
 load = lambda n: np.fromfile(n, np.uint8).astype(np.float64)
@@ -84,6 +84,11 @@ diff = np.abs(load("blend.rgb") - (load("a.rgb") + load("b.rgb")) / 2).max()
 print(f"blend: max difference from (A+B)/2 = {diff}")
 sys.exit(0 if diff <= 1.0 else 1)
 PY
+    then
+        pass "--method blend is the cross-fade"
+    else
+        fail "--method blend is not (A+B)/2"
+    fi
 fi
 
 # A grey PNG stays grey; a 16-bit grey PNG stays 16-bit.

@@ -33,7 +33,8 @@ retime() { # IN OUT [options]: runs weft retime, fails the check on error
 }
 
 near() { # VALUE WANT TOLERANCE
-    awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(v != "" && d <= t) }'
+    awk -v v="$1" -v w="$2" -v t="$3" \
+        'BEGIN { d = v - w; if (d < 0) d = -d; exit !(v != "" && d <= t) }'
 }
 
 # 1. 2 s at 30 fps with AAC -> 60 fps mp4

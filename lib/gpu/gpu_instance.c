@@ -296,7 +296,9 @@ static int create_device(GpuContext *g)
 {
     const char *exts[2];
     uint32_t num_exts = 0;
-    int push = has_device_extension(g->physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+    /* WEFT_GPU_DESCRIPTOR_POOL=1 takes the path of drivers without push descriptors. */
+    int push = has_device_extension(g->physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME) &&
+               !env_flag("WEFT_GPU_DESCRIPTOR_POOL");
     if (push)
         exts[num_exts++] = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
     /* A portability driver requires its subset extension to be enabled when it offers it. */

@@ -48,6 +48,8 @@ typedef struct Cli {
 int cli_error(Cli *cli, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Like cli_error(), and appends the library's first logged error (or weft_strerror(err)). */
 int cli_library_error(Cli *cli, int err, const char *fmt, ...) CLI_PRINTF(3, 4);
+/* Prints "weft: note: MESSAGE": something the user should know about a run that works. */
+void cli_note(const Cli *cli, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Prints a message only with -v (level 1) or -v -v (level 2). */
 void cli_verbose(const Cli *cli, int level, const char *fmt, ...) CLI_PRINTF(3, 4);
 /* Routes library and libav messages: quiet by default, shown with -v. */

@@ -51,6 +51,15 @@ int cli_library_error(Cli *cli, int err, const char *fmt, ...)
     return 1;
 }
 
+void cli_note(const Cli *cli, const char *fmt, ...)
+{
+    (void)cli;
+    va_list ap;
+    va_start(ap, fmt);
+    print_line("weft: note: ", fmt, ap);
+    va_end(ap);
+}
+
 void cli_verbose(const Cli *cli, int level, const char *fmt, ...)
 {
     if (cli->verbose < level)

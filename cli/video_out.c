@@ -58,17 +58,24 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
     if (!strcmp(out->mux->oformat->name, "yuv4mpegpipe"))
         out->mux->strict_std_compliance = FF_COMPLIANCE_UNOFFICIAL;
 
-    /* Audio is kept as it is (stream copy): retiming changes the frame rate, not the
-     * duration, so the audio still fits. */
+    /* the video stream first, as players expect; it is described in video_output_start() */
+    if (!(out->video = avformat_new_stream(out->mux, NULL)))
+        return report(cli, out, "write", AVERROR(ENOMEM));
+
+    /* Audio (and subtitles) are kept as they are, by stream copy: retiming changes the
+     * frame rate, not the duration, so they still fit. */
     for (unsigned i = 0; i < input->nb_streams && i < VIDEO_OUT_MAX_COPIES; i++) {
         const AVStream *in_stream = input->streams[i];
         const AVCodecParameters *par = in_stream->codecpar;
-        if (par->codec_type != AVMEDIA_TYPE_AUDIO)
+        if (par->codec_type != AVMEDIA_TYPE_AUDIO && par->codec_type != AVMEDIA_TYPE_SUBTITLE)
             continue;
-        if (out->mux->oformat->audio_codec == AV_CODEC_ID_NONE ||
+        int is_audio = par->codec_type == AVMEDIA_TYPE_AUDIO;
+        int takes_kind = is_audio ? out->mux->oformat->audio_codec != AV_CODEC_ID_NONE
+                                  : out->mux->oformat->subtitle_codec != AV_CODEC_ID_NONE;
+        if (!takes_kind ||
             avformat_query_codec(out->mux->oformat, par->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
-            cli_verbose(cli, 1, "'%s' cannot hold the %s audio of stream %u; it is left out", path,
-                        avcodec_get_name(par->codec_id), i);
+            cli_note(cli, "'%s' cannot hold the %s %s of stream %u; it is left out", path,
+                     avcodec_get_name(par->codec_id), is_audio ? "audio" : "subtitles", i);
             continue;
         }
         AVStream *copy = avformat_new_stream(out->mux, NULL);
@@ -211,8 +218,7 @@ int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *para
     if (!codec)
         return AVERROR(EINVAL);
     out->encoder = avcodec_alloc_context3(codec);
-    out->video = avformat_new_stream(out->mux, NULL);
-    if (!out->encoder || !out->video)
+    if (!out->encoder)
         return report(cli, out, "write", AVERROR(ENOMEM));
     int err = configure_encoder(cli, out, params, codec);
     if (err < 0)

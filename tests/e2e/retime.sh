@@ -128,6 +128,18 @@ if [ $ALL_CASES -eq 1 ]; then
     fi
 fi
 
+# subtitles are stream-copied too, and the video comes first
+if [ $ALL_CASES -eq 1 ]; then
+    printf '1\n00:00:00,500 --> 00:00:01,500\nhello\n' >sub.srt
+    gen -i clip.mp4 -i sub.srt -map 0 -map 1 -c copy -c:s srt subbed.mkv
+    if retime subbed.mkv subbed_out.mkv --fps 60; then
+        kinds=$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 subbed_out.mkv |
+            tr '\n' ' ')
+        [ "$kinds" = "video audio subtitle " ] && pass "streams: $kinds" ||
+            fail "streams: '$kinds', want 'video audio subtitle'"
+    fi
+fi
+
 # 5. Source pictures pass through bit-exact (lossless y4m both ways): with --factor 2 output
 #    picture 2k is input picture k.
 gen -f lavfi -i "testsrc2=size=96x64:rate=10" -frames:v 6 -pix_fmt yuv444p src.y4m

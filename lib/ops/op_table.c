@@ -15,6 +15,14 @@
 #include "ops/median.h"
 #include "ops/occlusion.h"
 #include "ops/synth_merge.h"
+#include "ops/nn_conv.h"
+#include "ops/nn_deconv.h"
+#include "ops/nn_unary.h"
+#include "ops/nn_pixel_shuffle.h"
+#include "ops/nn_resize.h"
+#include "ops/nn_copy.h"
+#include "ops/nn_binary.h"
+#include "ops/nn_warp.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -29,6 +37,14 @@ const OpInfo *const op_table[] = {
     &op_info_median,
     &op_info_occlusion,
     &op_info_synth_merge,
+    &op_info_nn_conv,
+    &op_info_nn_deconv,
+    &op_info_nn_unary,
+    &op_info_nn_pixel_shuffle,
+    &op_info_nn_resize,
+    &op_info_nn_copy,
+    &op_info_nn_binary,
+    &op_info_nn_warp,
     NULL,
 };
 

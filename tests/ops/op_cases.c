@@ -10,6 +10,14 @@
 #include "ops/dis_search.h"
 #include "ops/downsample.h"
 #include "ops/median.h"
+#include "ops/nn_binary.h"
+#include "ops/nn_conv.h"
+#include "ops/nn_copy.h"
+#include "ops/nn_deconv.h"
+#include "ops/nn_pixel_shuffle.h"
+#include "ops/nn_resize.h"
+#include "ops/nn_unary.h"
+#include "ops/nn_warp.h"
 #include "ops/occlusion.h"
 #include "ops/resize.h"
 #include "ops/synth_merge.h"
@@ -294,6 +302,107 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
     k->fill = fill_synth_merge;
 }
 
+/* Network ops (lib/ops/nn_*.h): channel counts that are not multiples of the 8-channel
+ * weight blocks, both strides, every activation, broadcast and scalar operands. */
+static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
+{
+    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13), s = rng_int(r, 1, 2);
+    OpNnConvParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .oh = (h - 1) / s + 1,
+                        .ow = (w - 1) / s + 1, .stride = s, .act = rng_int(r, 0, 2),
+                        .slope = rng_uniform(r, 0.0f, 0.5f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, cin, h, w, -1, 1);
+    case_tensor(k, 1, 1, (int)nn_conv_packed_count(cout, cin), -0.4f, 0.4f);
+    case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
+    case_tensor(k, cout, p.oh, p.ow, 0, 1);
+}
+
+static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
+{
+    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
+    OpNnDeconvParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .act = rng_int(r, 0, 2),
+                          .slope = rng_uniform(r, 0.0f, 0.5f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, cin, h, w, -1, 1);
+    case_tensor(k, 1, 1, (int)nn_deconv_packed_count(cout, cin), -0.4f, 0.4f);
+    case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
+    case_tensor(k, cout, 2 * h, 2 * w, 0, 1);
+}
+
+static void make_nn_unary(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    OpNnUnaryParams p = {.c = c, .h = h, .w = w, .mode = rng_int(r, 0, 1),
+                         .slope = rng_uniform(r, 0.0f, 0.5f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c, h, w, -4, 4);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
+static void make_nn_pixel_shuffle(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 3), f = rng_int(r, 1, 3);
+    OpNnPixelShuffleParams p = {.c = c, .h = h, .w = w, .r = f};
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, c * f * f, h, w, -1, 1);
+    case_tensor(k, c, h * f, w * f, 0, 1);
+}
+
+static void make_nn_resize(CaseRng *r, int w, int h, OpCase *k)
+{
+    /* the network's scales (powers of two both ways) and arbitrary ones */
+    static const float scales[] = {0.125f, 0.25f, 0.5f, 2.0f, 4.0f, 8.0f};
+    int c = rng_int(r, 1, 3);
+    float s = scales[rng_int(r, 0, 5)];
+    int oh = (int)(h * s), ow = (int)(w * s);
+    if (rng_int(r, 0, 2) == 0 || oh < 1 || ow < 1) {
+        oh = rng_int(r, 1, 2 * h + 1);
+        ow = rng_int(r, 1, 2 * w + 1);
+    }
+    OpNnResizeParams p = {.c = c, .h = h, .w = w, .oh = oh, .ow = ow,
+                          .scale_y = (float)((double)h / oh), .scale_x = (float)((double)w / ow)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, -1, 1);
+    case_tensor(k, c, oh, ow, 0, 1);
+}
+
+static void make_nn_copy(CaseRng *r, int w, int h, OpCase *k)
+{
+    int in_c = rng_int(r, 1, 6), out_c = rng_int(r, 1, 6);
+    int n = rng_int(r, 1, in_c < out_c ? in_c : out_c);
+    OpNnCopyParams p = {.n = n, .h = h, .w = w, .in_c = in_c, .src_c = rng_int(r, 0, in_c - n),
+                        .out_c = out_c, .dst_c = rng_int(r, 0, out_c - n)};
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, in_c, h, w, -1, 1);
+    case_tensor(k, out_c, h, w, 0, 1);
+}
+
+static void make_nn_binary(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4), bc = rng_int(r, 0, 1) ? 1 : c;
+    OpNnBinaryParams p = {.c = c, .h = h, .w = w, .op = rng_int(r, 0, 7), .b_channels = bc,
+                          .use_scalar = rng_int(r, 0, 2) == 0,
+                          .scalar = rng_uniform(r, 0.5f, 8.0f),
+                          .coef_a = rng_uniform(r, 0.5f, 4.0f),
+                          .coef_b = rng_uniform(r, 0.5f, 4.0f)};
+    case_params(k, &p, sizeof(p));
+    /* operands kept away from zero so the divisions stay well conditioned */
+    case_tensor(k, c, h, w, 0.5f, 2.0f);
+    case_tensor(k, bc, h, w, 0.5f, 2.0f);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
+static void make_nn_warp(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 3);
+    OpNnWarpParams p = {.c = c, .h = h, .w = w};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    /* flows that reach well outside the image: the edge extrapolation is exercised */
+    case_tensor_smooth(k, 2, h, w, -6, 6);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
 const OpCaseDef op_cases[] = {
     {"warp", 1e-5f, make_warp},
     {"downsample", 1e-6f, make_downsample},
@@ -307,6 +416,14 @@ const OpCaseDef op_cases[] = {
     {"var_sor", 1e-5f, make_var_sor},
     {"occlusion", 1e-4f, make_occlusion},
     {"synth_merge", 1e-4f, make_synth_merge},
+    {"nn_conv", 1e-4f, make_nn_conv},
+    {"nn_deconv", 1e-4f, make_nn_deconv},
+    {"nn_unary", 1e-5f, make_nn_unary},
+    {"nn_pixel_shuffle", 0.0f, make_nn_pixel_shuffle},
+    {"nn_resize", 1e-5f, make_nn_resize},
+    {"nn_copy", 0.0f, make_nn_copy},
+    {"nn_binary", 1e-5f, make_nn_binary},
+    {"nn_warp", 1e-4f, make_nn_warp},
     {NULL, 0, NULL},
 };
 

@@ -1,0 +1,90 @@
+#include <math.h>
+
+#include "ops/nn_binary.h"
+
+static int nn_binary_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    const OpNnBinaryParams *p = params;
+    return p->c * p->h;
+}
+
+static inline float apply(int op, float x, float y)
+{
+    switch (op) {
+    case NN_BIN_ADD:
+        return x + y;
+    case NN_BIN_SUB:
+        return x - y;
+    case NN_BIN_MUL:
+        return x * y;
+    case NN_BIN_DIV:
+        return x / y;
+    case NN_BIN_MAX:
+        return fmaxf(x, y);
+    case NN_BIN_MIN:
+        return fminf(x, y);
+    case NN_BIN_RSUB:
+        return y - x;
+    default:
+        return y / x;
+    }
+}
+
+static void nn_binary_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+{
+    const OpNnBinaryParams *p = params;
+    const size_t plane = (size_t)p->h * p->w;
+    const float *a = t[0]->host, *b = t[1]->host;
+    float *out = t[2]->host;
+    for (int r = r0; r < r1; r++) {
+        int ch = r / p->h, y = r % p->h;
+        size_t row = (size_t)ch * plane + (size_t)y * p->w;
+        size_t brow = (p->b_channels == 1 ? 0 : (size_t)ch * plane) + (size_t)y * p->w;
+        for (int x = 0; x < p->w; x++) {
+            float xa = p->coef_a * a[row + x];
+            float yb = p->use_scalar ? p->scalar : p->coef_b * b[brow + x];
+            out[row + x] = apply(p->op, xa, yb);
+        }
+    }
+}
+
+static void nn_binary_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnBinaryParams *p = params;
+    grid[0] = (uint32_t)p->w;
+    grid[1] = (uint32_t)p->h;
+    grid[2] = (uint32_t)p->c;
+}
+
+const OpInfo op_info_nn_binary = {
+    .name = "nn_binary",
+    .num_tensors = 3,
+    .params_size = sizeof(OpNnBinaryParams),
+    .rows = nn_binary_rows,
+    .cpu = nn_binary_cpu,
+    .grid = nn_binary_grid,
+    .local = {16, 16, 1},
+};
+
+int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
+                 float scalar, WeftTensor *out)
+{
+    if (!a || !out || out == a || out == b || op < NN_BIN_ADD || op > NN_BIN_RDIV ||
+        out->c != a->c || out->h != a->h || out->w != a->w)
+        return -EINVAL;
+    if (b && (b->h != a->h || b->w != a->w || (b->c != a->c && b->c != 1)))
+        return -EINVAL;
+    OpNnBinaryParams p = {.c = a->c,
+                          .h = a->h,
+                          .w = a->w,
+                          .op = op,
+                          .b_channels = b ? b->c : 1,
+                          .use_scalar = b == NULL,
+                          .scalar = scalar,
+                          .coef_a = coef_a,
+                          .coef_b = coef_b};
+    /* the scalar form binds a in b's place: the shader never reads it */
+    return device_run(d, &op_info_nn_binary, &p, (WeftTensor *[]){a, b ? b : a, out});
+}

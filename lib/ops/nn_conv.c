@@ -1,0 +1,149 @@
+/* C path: each row builds zero-padded copies of the three input rows it needs (stride-2
+ * rows split into even and odd columns so every tap reads consecutive floats), then runs
+ * the 8 x 32 tile kernel over output-channel blocks and pixel tiles. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/nn_conv.h"
+#include "ops/nn_conv_kernel.h"
+
+size_t nn_conv_packed_count(int cout, int cin)
+{
+    return (size_t)nn_round_up(cout, NN_CONV_OB) * cin * 9;
+}
+
+void nn_conv_pack(const float *w, int cout, int cin, float *packed)
+{
+    int blocks = nn_round_up(cout, NN_CONV_OB) / NN_CONV_OB;
+    for (int b = 0; b < blocks; b++)
+        for (int i = 0; i < cin; i++)
+            for (int t = 0; t < 9; t++)
+                for (int o = 0; o < NN_CONV_OB; o++) {
+                    int oc = b * NN_CONV_OB + o;
+                    packed[(((size_t)b * cin + i) * 9 + t) * NN_CONV_OB + o] =
+                        oc < cout ? w[((size_t)oc * cin + i) * 9 + t] : 0.0f;
+                }
+}
+
+static int nn_conv_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    return ((const OpNnConvParams *)params)->oh;
+}
+
+static inline float activate(float v, int act, float slope)
+{
+    if (act && v < 0.0f)
+        return act == 1 ? 0.0f : v * slope;
+    return v;
+}
+
+static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+{
+    const OpNnConvParams *p = params;
+    const int cin = p->cin, w = p->w, h = p->h, s = p->stride;
+    const int tiles_w = nn_round_up(p->ow, NN_CONV_TILE);
+    /* row length in the scratch: stride 1 holds p[j] = in[j - 1]; stride 2 holds the even
+     * columns E[j] = p[2j] then the odd ones O[j] = p[2j + 1] */
+    const int half = tiles_w + 1;
+    const int row_len = s == 1 ? tiles_w + 2 : 2 * half;
+    const size_t ic_stride = (size_t)3 * row_len;
+    int tap_off[9];
+    for (int ky = 0; ky < 3; ky++)
+        for (int kx = 0; kx < 3; kx++)
+            tap_off[ky * 3 + kx] = ky * row_len + (s == 1 ? kx : (kx == 1 ? half : kx / 2));
+    float *scratch =
+        aligned_alloc(64, ((size_t)cin * ic_stride * sizeof(float) + 63) & ~(size_t)63);
+    float *tile = aligned_alloc(64, NN_CONV_OB * NN_CONV_TILE * sizeof(float));
+    if (!scratch || !tile) {
+        /* no memory for the fast path: nothing sensible to do but leave zeros */
+        free(scratch);
+        free(tile);
+        return;
+    }
+    const float *in = t[0]->host, *wp = t[1]->host, *bias = t[2]->host;
+    float *out = t[3]->host;
+    const size_t in_plane = (size_t)h * w, out_plane = (size_t)p->oh * p->ow;
+    for (int y = r0; y < r1; y++) {
+        for (int ic = 0; ic < cin; ic++) {
+            for (int ky = 0; ky < 3; ky++) {
+                float *dst = scratch + ic * ic_stride + (size_t)ky * row_len;
+                int iy = y * s + ky - 1;
+                if (iy < 0 || iy >= h) {
+                    memset(dst, 0, (size_t)row_len * sizeof(float));
+                    continue;
+                }
+                const float *src = in + ic * in_plane + (size_t)iy * w;
+                if (s == 1) {
+                    dst[0] = 0.0f;
+                    memcpy(dst + 1, src, (size_t)w * sizeof(float));
+                    memset(dst + 1 + w, 0, (size_t)(row_len - 1 - w) * sizeof(float));
+                } else {
+                    for (int j = 0; j < half; j++) {
+                        int xe = 2 * j - 1, xo = 2 * j;
+                        dst[j] = xe >= 0 && xe < w ? src[xe] : 0.0f;
+                        dst[half + j] = xo < w ? src[xo] : 0.0f;
+                    }
+                }
+            }
+        }
+        for (int b = 0; b * NN_CONV_OB < p->cout; b++) {
+            const float *wb = wp + (size_t)b * cin * 9 * NN_CONV_OB;
+            int n_oc =
+                p->cout - b * NN_CONV_OB < NN_CONV_OB ? p->cout - b * NN_CONV_OB : NN_CONV_OB;
+            for (int x0 = 0; x0 < p->ow; x0 += NN_CONV_TILE) {
+                nn_conv_tile(scratch + x0, tap_off, 9, ic_stride, cin, wb, tile);
+                int n_x = p->ow - x0 < NN_CONV_TILE ? p->ow - x0 : NN_CONV_TILE;
+                for (int o = 0; o < n_oc; o++) {
+                    int oc = b * NN_CONV_OB + o;
+                    float *dst = out + oc * out_plane + (size_t)y * p->ow + x0;
+                    const float *acc = tile + o * NN_CONV_TILE;
+                    for (int x = 0; x < n_x; x++)
+                        dst[x] = activate(acc[x] + bias[oc], p->act, p->slope);
+                }
+            }
+        }
+    }
+    free(scratch);
+    free(tile);
+}
+
+static void nn_conv_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnConvParams *p = params;
+    grid[0] = (uint32_t)p->ow;
+    grid[1] = (uint32_t)p->oh;
+    grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
+}
+
+const OpInfo op_info_nn_conv = {
+    .name = "nn_conv",
+    .num_tensors = 4,
+    .params_size = sizeof(OpNnConvParams),
+    .rows = nn_conv_rows,
+    .cpu = nn_conv_cpu,
+    .grid = nn_conv_grid,
+    .local = {8, 8, 1},
+};
+
+int op_nn_conv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
+               int act, float slope, WeftTensor *out)
+{
+    if (!in || !weights || !bias || !out || (stride != 1 && stride != 2) || act < 0 || act > 2)
+        return -EINVAL;
+    if (out == in || out->h != (in->h - 1) / stride + 1 || out->w != (in->w - 1) / stride + 1 ||
+        tensor_count(weights) != nn_conv_packed_count(out->c, in->c) ||
+        tensor_count(bias) != (size_t)nn_round_up(out->c, NN_CONV_OB))
+        return -EINVAL;
+    OpNnConvParams p = {.cin = in->c,
+                        .h = in->h,
+                        .w = in->w,
+                        .cout = out->c,
+                        .oh = out->h,
+                        .ow = out->w,
+                        .stride = stride,
+                        .act = act,
+                        .slope = slope};
+    return device_run(d, &op_info_nn_conv, &p, (WeftTensor *[]){in, weights, bias, out});
+}

@@ -1,0 +1,146 @@
+/* C path: an output row of parity py needs two input rows; both column parities are
+ * computed by the shared tile kernel over zero-padded copies of those rows and
+ * interleaved on store. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/nn_conv_kernel.h"
+#include "ops/nn_deconv.h"
+
+/* kernel row (or column) of tap a for output parity p, and the input offset it reads */
+static inline int tap_k(int p, int a)
+{
+    return p == 0 ? (a == 0 ? 1 : 3) : (a == 0 ? 0 : 2);
+}
+
+static inline int tap_d(int p, int a)
+{
+    return (p + 1 - tap_k(p, a)) / 2;
+}
+
+size_t nn_deconv_packed_count(int cout, int cin)
+{
+    return (size_t)4 * nn_round_up(cout, NN_CONV_OB) * cin * 4;
+}
+
+void nn_deconv_pack(const float *w, int cout, int cin, float *packed)
+{
+    int blocks = nn_round_up(cout, NN_CONV_OB) / NN_CONV_OB;
+    size_t k = 0;
+    for (int par = 0; par < 4; par++)
+        for (int b = 0; b < blocks; b++)
+            for (int i = 0; i < cin; i++)
+                for (int tap = 0; tap < 4; tap++)
+                    for (int o = 0; o < NN_CONV_OB; o++) {
+                        int oc = b * NN_CONV_OB + o;
+                        int ky = tap_k(par >> 1, tap >> 1), kx = tap_k(par & 1, tap & 1);
+                        packed[k++] =
+                            oc < cout ? w[(((size_t)oc * cin + i) * 4 + ky) * 4 + kx] : 0.0f;
+                    }
+}
+
+static int nn_deconv_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    return 2 * ((const OpNnDeconvParams *)params)->h;
+}
+
+static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+{
+    const OpNnDeconvParams *p = params;
+    const int cin = p->cin, w = p->w, h = p->h, ow = 2 * w, oh = 2 * h;
+    const int tiles_w = nn_round_up(w, NN_CONV_TILE);
+    const int row_len = tiles_w + 2; /* q[j] = in[j - 1] */
+    const size_t ic_stride = (size_t)2 * row_len;
+    const int blocks = nn_round_up(p->cout, NN_CONV_OB) / NN_CONV_OB;
+    const size_t par_size = (size_t)blocks * cin * 4 * NN_CONV_OB;
+    int tap_off[2][4];
+    for (int px = 0; px < 2; px++)
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+                tap_off[px][a * 2 + b] = a * row_len + 1 + tap_d(px, b);
+    float *scratch =
+        aligned_alloc(64, ((size_t)cin * ic_stride * sizeof(float) + 63) & ~(size_t)63);
+    float *tile = aligned_alloc(64, 2 * NN_CONV_OB * NN_CONV_TILE * sizeof(float));
+    if (!scratch || !tile) {
+        free(scratch);
+        free(tile);
+        return;
+    }
+    const float *in = t[0]->host, *wp = t[1]->host, *bias = t[2]->host;
+    float *out = t[3]->host;
+    const size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
+    for (int oy = r0; oy < r1; oy++) {
+        int py = oy & 1, i = oy >> 1;
+        for (int ic = 0; ic < cin; ic++)
+            for (int a = 0; a < 2; a++) {
+                float *dst = scratch + ic * ic_stride + (size_t)a * row_len;
+                int iy = i + tap_d(py, a);
+                if (iy < 0 || iy >= h) {
+                    memset(dst, 0, (size_t)row_len * sizeof(float));
+                    continue;
+                }
+                dst[0] = 0.0f;
+                memcpy(dst + 1, in + ic * in_plane + (size_t)iy * w, (size_t)w * sizeof(float));
+                memset(dst + 1 + w, 0, (size_t)(row_len - 1 - w) * sizeof(float));
+            }
+        for (int b = 0; b < blocks; b++) {
+            int n_oc =
+                p->cout - b * NN_CONV_OB < NN_CONV_OB ? p->cout - b * NN_CONV_OB : NN_CONV_OB;
+            for (int x0 = 0; x0 < w; x0 += NN_CONV_TILE) {
+                for (int px = 0; px < 2; px++) {
+                    const float *wb =
+                        wp + (size_t)(py * 2 + px) * par_size + (size_t)b * cin * 4 * NN_CONV_OB;
+                    nn_conv_tile(scratch + x0, tap_off[px], 4, ic_stride, cin, wb,
+                                 tile + px * NN_CONV_OB * NN_CONV_TILE);
+                }
+                int n_x = w - x0 < NN_CONV_TILE ? w - x0 : NN_CONV_TILE;
+                for (int o = 0; o < n_oc; o++) {
+                    int oc = b * NN_CONV_OB + o;
+                    float *dst = out + oc * out_plane + (size_t)oy * ow + 2 * x0;
+                    for (int x = 0; x < n_x; x++)
+                        for (int px = 0; px < 2; px++) {
+                            float v = tile[(px * NN_CONV_OB + o) * NN_CONV_TILE + x] + bias[oc];
+                            if (p->act && v < 0.0f)
+                                v = p->act == 1 ? 0.0f : v * p->slope;
+                            dst[2 * x + px] = v;
+                        }
+                }
+            }
+        }
+    }
+    free(scratch);
+    free(tile);
+}
+
+static void nn_deconv_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnDeconvParams *p = params;
+    grid[0] = (uint32_t)(2 * p->w);
+    grid[1] = (uint32_t)(2 * p->h);
+    grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
+}
+
+const OpInfo op_info_nn_deconv = {
+    .name = "nn_deconv",
+    .num_tensors = 4,
+    .params_size = sizeof(OpNnDeconvParams),
+    .rows = nn_deconv_rows,
+    .cpu = nn_deconv_cpu,
+    .grid = nn_deconv_grid,
+    .local = {8, 8, 1},
+};
+
+int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
+                 float slope, WeftTensor *out)
+{
+    if (!in || !weights || !bias || !out || out == in || act < 0 || act > 2 ||
+        out->h != 2 * in->h || out->w != 2 * in->w ||
+        tensor_count(weights) != nn_deconv_packed_count(out->c, in->c) ||
+        tensor_count(bias) != (size_t)nn_round_up(out->c, NN_CONV_OB))
+        return -EINVAL;
+    OpNnDeconvParams p = {
+        .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .act = act, .slope = slope};
+    return device_run(d, &op_info_nn_deconv, &p, (WeftTensor *[]){in, weights, bias, out});
+}

@@ -1,0 +1,29 @@
+/* nn_deconv: 4x4 transposed convolution, stride 2, padding 1, bias, optional fused (leaky)
+ * ReLU: a network's Deconvolution layer (RIFE's flow heads). Output is 2H x 2W:
+ * out[o][oy][ox] = act(bias[o] + sum over i, (iy, ky), (ix, kx) with oy = 2 iy + ky - 1 and
+ * ox = 2 ix + kx - 1 of in[i][iy][ix] * w[o][i][ky][kx]).
+ * Each output parity (py, px) is a 2x2 convolution: for py = 0 the taps are ky = 1 (iy =
+ * oy/2) and ky = 3 (iy = oy/2 - 1); for py = 1, ky = 0 (iy = oy/2 + 1) and ky = 2 (iy = oy/2).
+ * tensors: 0 in (CIN x H x W), 1 weights packed by nn_deconv_pack() (1 x 1 x N), 2 bias
+ * (1 x 1 x COUT rounded up to 8), 3 out (COUT x 2H x 2W).
+ * Packed layout: [4 parities py*2+px][COUT/8 blocks][CIN][taps a*2+b][8 outputs], tap a
+ * picks the row of the pair above, b the column.
+ * Rows: one per output row. */
+#ifndef WEFT_OPS_NN_DECONV_H
+#define WEFT_OPS_NN_DECONV_H
+
+#include "core/device.h"
+
+typedef struct OpNnDeconvParams {
+    int32_t cin, h, w, cout, act;
+    float slope;
+} OpNnDeconvParams;
+
+extern const OpInfo op_info_nn_deconv;
+size_t nn_deconv_packed_count(int cout, int cin);
+/* w: [cout][cin][4][4]. */
+void nn_deconv_pack(const float *w, int cout, int cin, float *packed);
+int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
+                 float slope, WeftTensor *out);
+
+#endif

@@ -1,0 +1,37 @@
+#version 450
+// nn_binary: elementwise binary op with broadcast or scalar; contract in lib/ops/nn_binary.h.
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
+layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
+layout(std430, set = 0, binding = 2) writeonly buffer Out { float dst[]; };
+layout(push_constant) uniform Params {
+    int c, h, w, op, b_channels, use_scalar;
+    float scalar, coef_a, coef_b;
+} p;
+
+void main()
+{
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y);
+    int c = int(gl_GlobalInvocationID.z);
+    if (x >= p.w || y >= p.h || c >= p.c)
+        return;
+    int i = (c * p.h + y) * p.w + x;
+    precise float xa = p.coef_a * a[i];
+    precise float yb;
+    if (p.use_scalar != 0)
+        yb = p.scalar;
+    else
+        yb = p.coef_b * b[((p.b_channels == 1 ? 0 : c) * p.h + y) * p.w + x];
+    precise float v;
+    switch (p.op) {
+    case 0: v = xa + yb; break;
+    case 1: v = xa - yb; break;
+    case 2: v = xa * yb; break;
+    case 3: v = xa / yb; break;
+    case 4: v = max(xa, yb); break;
+    case 5: v = min(xa, yb); break;
+    case 6: v = yb - xa; break;
+    default: v = yb / xa; break;
+    }
+    dst[i] = v;
+}

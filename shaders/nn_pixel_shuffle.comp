@@ -1,0 +1,17 @@
+#version 450
+// nn_pixel_shuffle: depth to space; contract in lib/ops/nn_pixel_shuffle.h.
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+layout(std430, set = 0, binding = 1) writeonly buffer Out { float dst[]; };
+layout(push_constant) uniform Params { int c, h, w, r; } p;
+
+void main()
+{
+    int ox = int(gl_GlobalInvocationID.x), oy = int(gl_GlobalInvocationID.y);
+    int c = int(gl_GlobalInvocationID.z);
+    int ow = p.w * p.r, oh = p.h * p.r;
+    if (ox >= ow || oy >= oh || c >= p.c)
+        return;
+    int ic = c * p.r * p.r + (oy % p.r) * p.r + ox % p.r;
+    dst[(c * oh + oy) * ow + ox] = src[(ic * p.h + oy / p.r) * p.w + ox / p.r];
+}

@@ -63,6 +63,7 @@ typedef struct OutputFile {
     char *final_path;
     char *temp_path; /* for a sequence pattern ("%05d"), the temporary pattern */
     int is_sequence;
+    int is_stdout; /* "-": written to standard output (temp_path is "pipe:1") */
     int committed;
 } OutputFile;
 

@@ -101,9 +101,11 @@ fail:
 /* The image encoder for a file name, from its extension; NULL (reported) if none. */
 static const AVCodec *image_encoder(Cli *cli, const char *path)
 {
-    const AVOutputFormat *muxer = av_guess_format(NULL, path, NULL);
+    /* "-" is standard output, as PNG */
+    const char *name = strcmp(path, "-") ? path : "stdout.png";
+    const AVOutputFormat *muxer = av_guess_format(NULL, name, NULL);
     enum AVCodecID id =
-        muxer ? av_guess_codec(muxer, NULL, path, NULL, AVMEDIA_TYPE_VIDEO) : AV_CODEC_ID_NONE;
+        muxer ? av_guess_codec(muxer, NULL, name, NULL, AVMEDIA_TYPE_VIDEO) : AV_CODEC_ID_NONE;
     const AVCodec *codec = id != AV_CODEC_ID_NONE ? avcodec_find_encoder(id) : NULL;
     /* image2 is libavformat's "one file per picture" muxer; its extensions name the codec */
     if (!muxer || strcmp(muxer->name, "image2") || !codec) {

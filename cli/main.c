@@ -93,7 +93,8 @@ static int set_input_rate(Cli *cli, const char *value, const char *spelled)
 
 /* clang-format off */
 static const OptionRow option_table[] = {
-    { OPT_OUTPUT, { "-o", "--output" }, "FILE", "", "the file to write", set_output },
+    { OPT_OUTPUT, { "-o", "--output" }, "FILE", "",
+      "the file to write; - for standard output (video: y4m, image: png)", set_output },
     { OPT_TIME, { "-t", "--time" }, "T", "0.5", "time of the in-between, 0 < T < 1", set_time },
     { OPT_BACKWARD, { "--backward" }, "FILE", "", "also write the flow from B to A (.flo)",
       set_backward },

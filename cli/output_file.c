@@ -61,6 +61,18 @@ int output_file_begin(Cli *cli, OutputFile *of, const char *path)
         cli_error(cli, "no output file given (use -o FILE)");
         return -EINVAL;
     }
+    if (!strcmp(path, "-")) {
+        /* standard output: a pipe cannot be renamed or removed; what was written is gone */
+        of->is_stdout = 1;
+        of->final_path = strdup(path);
+        of->temp_path = strdup("pipe:1");
+        if (!of->final_path || !of->temp_path) {
+            output_file_abort(of);
+            cli_error(cli, "out of memory");
+            return -ENOMEM;
+        }
+        return 0;
+    }
     of->is_sequence = strchr(path, '%') != NULL;
     size_t folder = folder_length(path);
     const char *name = path + folder;
@@ -159,7 +171,9 @@ int output_file_commit(Cli *cli, OutputFile *of)
         cli_error(cli, "interrupted");
         return -EINTR;
     }
-    if (of->is_sequence)
+    if (of->is_stdout)
+        err = 0;
+    else if (of->is_sequence)
         err = for_each_sequence_file(of, rename_one);
     else
         err = rename_one(of->temp_path, of->final_path);
@@ -177,7 +191,7 @@ void output_file_abort(OutputFile *of)
 {
     if (!of)
         return;
-    if (!of->committed && of->temp_path && of->final_path) {
+    if (!of->committed && !of->is_stdout && of->temp_path && of->final_path) {
         if (of->is_sequence)
             for_each_sequence_file(of, remove_one);
         else

@@ -32,7 +32,13 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
     for (int i = 0; i < VIDEO_OUT_MAX_COPIES; i++)
         out->copy_map[i] = -1;
     /* the container comes from the final name; the bytes go to the temporary one */
-    int err = avformat_alloc_output_context2(&out->mux, NULL, NULL, path);
+    /* "-" is standard output, as y4m: the format every encoder and player reads from a pipe */
+    int to_stdout = !strcmp(path, "-");
+    const char *file_name = path;
+    if (to_stdout)
+        out->path = path = "standard output (y4m)";
+    int err = avformat_alloc_output_context2(&out->mux, NULL, to_stdout ? "yuv4mpegpipe" : NULL,
+                                             to_stdout ? NULL : path);
     if (err < 0 || !out->mux) {
         cli_error(cli,
                   "cannot write '%s': unknown container (use .mp4, .mkv, .mov, .y4m or "
@@ -40,7 +46,7 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
                   path);
         return err < 0 ? err : AVERROR(EINVAL);
     }
-    if ((err = output_file_begin(cli, &out->file, path)) < 0)
+    if ((err = output_file_begin(cli, &out->file, file_name)) < 0)
         return err;
     av_freep(&out->mux->url);
     out->mux->url = av_strdup(out->file.temp_path);

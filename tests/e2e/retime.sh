@@ -55,6 +55,14 @@ if retime clip.mp4 out60.mp4 --fps 60; then
     [ "$c" = h264 ] && pass "mp4 gets h264 by default" || fail "mp4 got $c"
 fi
 
+# "-o -" writes y4m to standard output
+if [ $ALL_CASES -eq 1 ]; then
+    "$WEFT" retime clip.mp4 -o - --fps 60 --device "$DEVICE" 2>err.txt >piped.y4m
+    n=$(count_frames piped.y4m)
+    [ "$n" = 120 ] && pass "-o -: 120 y4m pictures on stdout" ||
+        fail "-o -: '$n' pictures: $(cat err.txt)"
+fi
+
 # 2. NTSC rates, as decimal and as fraction
 if [ $ALL_CASES -eq 1 ] && retime clip.mp4 out5994.mkv --fps 59.94; then
     r=$(probe_stream out5994.mkv v:0 r_frame_rate)

@@ -162,7 +162,7 @@ int cmd_retime(Cli *cli)
     r.last_pts = AV_NOPTS_VALUE;
     int status = 1, err;
     AVFrame *frame = NULL;
-    if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate) < 0 ||
+    if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate, 0) < 0 ||
         video_output_create(cli, &r.out, cli->output, r.in.format) < 0 ||
         cli_open_context(cli, &r.ctx))
         goto done;
@@ -171,7 +171,10 @@ int cmd_retime(Cli *cli)
 
     err = video_input_read(cli, &r.in, &frame);
     if (err == AVERROR_EOF) {
-        cli_error(cli, "'%s' has no pictures", r.in.path);
+        if (r.in.skipped)
+            cli_error(cli, "cannot decode '%s': invalid data (no undamaged picture)", r.in.path);
+        else
+            cli_error(cli, "'%s' has no pictures", r.in.path);
         goto done;
     }
     if (err < 0 || start_output(&r, frame) < 0)
@@ -201,6 +204,11 @@ int cmd_retime(Cli *cli)
     if (err < 0 || video_output_finish(cli, &r.out) < 0)
         goto done;
     progress_finish(cli, &r.progress, r.out.frames_written);
+    if (r.in.skipped)
+        cli_note(cli,
+                 "'%s': %d damaged pictures were left out (the pictures around them were "
+                 "used instead)",
+                 r.in.path, r.in.skipped);
     cli_verbose(cli, 1, "wrote %lld pictures to '%s'", (long long)r.out.frames_written,
                 cli->output);
     status = 0;

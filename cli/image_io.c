@@ -12,7 +12,7 @@ int image_load(Cli *cli, const char *path, WeftPixelFormat want, WeftPicture *ou
     VideoInput in;
     AVFrame *frame = NULL;
     memset(out, 0, sizeof(*out));
-    int err = video_input_open(cli, &in, path, want, NULL);
+    int err = video_input_open(cli, &in, path, want, NULL, 1);
     if (err >= 0) {
         err = video_input_read(cli, &in, &frame);
         if (err == AVERROR_EOF) {

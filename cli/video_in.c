@@ -18,7 +18,7 @@ static int report(Cli *cli, const VideoInput *in, const char *what, int err)
 }
 
 int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want,
-                     const char *input_rate)
+                     const char *input_rate, int strict)
 {
     AVDictionary *options = NULL;
     memset(in, 0, sizeof(*in));
@@ -71,8 +71,11 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
         return report(cli, in, "decode", err);
     in->decoder->pkt_timebase = in->stream->time_base;
     in->decoder->thread_count = 0; /* as many as useful */
-    /* a damaged picture is an error, not a silently concealed one */
-    in->decoder->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK;
+    /* A damaged image is an error. In a video, a damaged picture is left out (with a
+     * note): the library then spans the gap from the pictures around it, by their times. */
+    in->strict = strict;
+    if (strict)
+        in->decoder->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK;
     if ((err = avcodec_open2(in->decoder, codec, NULL)) < 0)
         return report(cli, in, "decode", err);
     in->weft_format = want;
@@ -156,6 +159,14 @@ static void fix_color(const VideoInput *in, AVFrame *f)
         f->chroma_location = par->chroma_location;
 }
 
+static void skipped_picture(const Cli *cli, VideoInput *in)
+{
+    /* counted here, reported once by the caller at the end of a successful run (a note now
+     * would break the one-line rule if the run then fails) */
+    in->skipped++;
+    cli_verbose(cli, 1, "'%s': a damaged picture left out (%d so far)", in->path, in->skipped);
+}
+
 int video_input_read(Cli *cli, VideoInput *in, AVFrame **frame)
 {
     for (;;) {
@@ -164,8 +175,12 @@ int video_input_read(Cli *cli, VideoInput *in, AVFrame **frame)
         av_frame_unref(in->decoded);
         int err = avcodec_receive_frame(in->decoder, in->decoded);
         if (err == 0) {
-            if (in->decoded->decode_error_flags || (in->decoded->flags & AV_FRAME_FLAG_CORRUPT))
-                return report(cli, in, "decode", AVERROR_INVALIDDATA);
+            if (in->decoded->decode_error_flags || (in->decoded->flags & AV_FRAME_FLAG_CORRUPT)) {
+                if (in->strict)
+                    return report(cli, in, "decode", AVERROR_INVALIDDATA);
+                skipped_picture(cli, in);
+                continue;
+            }
             fix_timing(in, in->decoded);
             fix_color(in, in->decoded);
             return convert(cli, in, frame);
@@ -188,7 +203,9 @@ int video_input_read(Cli *cli, VideoInput *in, AVFrame **frame)
         if (in->packet->stream_index == in->stream->index) {
             err = avcodec_send_packet(in->decoder, in->packet);
             av_packet_unref(in->packet);
-            if (err < 0 && err != AVERROR(EAGAIN))
+            if (err == AVERROR_INVALIDDATA && !in->strict)
+                skipped_picture(cli, in);
+            else if (err < 0 && err != AVERROR(EAGAIN))
                 return report(cli, in, "decode", err);
         } else {
             err = in->other_packet ? in->other_packet(in->other_opaque, in->packet) : 0;

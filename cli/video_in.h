@@ -20,6 +20,8 @@ typedef struct VideoInput {
     struct SwsContext *sws;
     WeftPixelFormat weft_format;
     int draining;
+    int strict;       /* damaged data is an error (else damaged pictures are skipped) */
+    int skipped;      /* damaged pictures left out */
     int64_t next_pts; /* expected pts of the next frame (for frames without one) */
     /* Called with every packet of other streams (audio to copy); the callee must not keep
      * the packet (it is unreferenced afterwards). A negative return stops reading. */
@@ -29,9 +31,10 @@ typedef struct VideoInput {
 
 /* Opens the file and the decoder of its best video stream. `want` forces the layout of the
  * pictures read (WEFT_PIX_NONE: the decoder's, or the nearest one weft has); `input_rate`
- * (or NULL) sets the rate of an image sequence or raw stream. */
+ * (or NULL) sets the rate of an image sequence or raw stream; `strict`: damaged data is an
+ * error (images), else damaged pictures are left out with a note (videos). */
 int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat want,
-                     const char *input_rate);
+                     const char *input_rate, int strict);
 /* Reads the next picture: 0 and *frame (owned by `in`, valid until the next call), in
  * in->weft_format with best-effort pts and duration in the stream's time base;
  * AVERROR_EOF at the end; another negative value after reporting the error. */

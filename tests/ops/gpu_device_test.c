@@ -12,6 +12,8 @@
  *   gpu_device_test no-icd   run with no Vulkan driver visible: -ENODEV, no crash.
  * Exit 77 when there is no Vulkan device (device, api).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +122,69 @@ done:
     return failures;
 }
 
+/* Overwrites every pipelines-*.bin in dir with bytes that are no pipeline cache; returns
+ * how many. */
+static int damage_cache_files(const char *dir)
+{
+    DIR *listing = opendir(dir);
+    int damaged = 0;
+    struct dirent *e;
+    while (listing && (e = readdir(listing))) {
+        if (strncmp(e->d_name, "pipelines-", 10))
+            continue;
+        char file[4400];
+        snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+        FILE *f = fopen(file, "wb");
+        if (!f)
+            continue;
+        for (int i = 0; i < 48; i++)
+            fputc((int)(rnd() * 256) & 255, f);
+        damaged += fclose(f) == 0;
+    }
+    if (listing)
+        closedir(listing);
+    return damaged;
+}
+
+/* The persisted pipeline cache: written when a device closes, and a damaged file is
+ * ignored (a device must still work). Needs XDG_CACHE_HOME (meson test sets it). */
+static int test_pipeline_cache(Log *log)
+{
+    int failures = 0;
+    const char *dir = getenv("XDG_CACHE_HOME");
+    const char *cache = getenv("WEFT_GPU_CACHE");
+    if (!dir || !*dir || (cache && !strcmp(cache, "0")))
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/weft", dir);
+    Device *d = NULL;
+    WeftTensor a = {0}, b = {0}, f = {0};
+    float in[12], flow[8] = {0}, out[12];
+    for (int i = 0; i < 12; i++)
+        in[i] = (float)i;
+    for (int round = 0; round < 2; round++) {
+        CHECK(gpu_device_create(&d, log, -1, getenv("WEFT_TEST_DEVICE")) == 0);
+        CHECK(device_tensor(d, &a, 3, 2, 2) == 0 && device_tensor(d, &b, 3, 2, 2) == 0 &&
+              device_tensor(d, &f, 2, 2, 2) == 0);
+        CHECK(device_upload(d, &a, in) == 0 && device_upload(d, &f, flow) == 0);
+        CHECK(op_warp(d, &a, &f, 1.0f, &b) == 0 && device_download(d, &b, out) == 0);
+        CHECK(!memcmp(in, out, sizeof(in))); /* zero flow: a copy */
+        device_tensor_free(&a);
+        device_tensor_free(&b);
+        device_tensor_free(&f);
+        device_destroy(&d);
+        /* damage every cache file, then the second round must still work */
+        if (round == 0)
+            CHECK(damage_cache_files(path) > 0);
+    }
+done:
+    device_tensor_free(&a);
+    device_tensor_free(&b);
+    device_tensor_free(&f);
+    device_destroy(&d);
+    return failures;
+}
+
 static int test_device(Log *log)
 {
     int failures = 0;
@@ -138,6 +203,20 @@ static int test_device(Log *log)
     /* no such device: -ENODEV, *out stays NULL */
     CHECK(gpu_device_create(&none, log, 99, NULL) == -ENODEV && !none);
     CHECK(gpu_device_create(&none, log, -1, "no such device, surely") == -ENODEV && !none);
+
+    /* by name: a part of the name, in other case, finds the same device */
+    {
+        char part[8] = "";
+        for (int i = 0; i < 6 && gpu->name[i]; i++)
+            part[i] = (char)(i % 2 ? toupper((unsigned char)gpu->name[i])
+                                   : tolower((unsigned char)gpu->name[i]));
+        Device *same = NULL;
+        int found = gpu_device_create(&same, log, -1, part) == 0 && !strcmp(same->name, gpu->name);
+        device_destroy(&same);
+        CHECK(found);
+    }
+
+    CHECK(test_pipeline_cache(log) == 0);
 
     /* transfers: tiny, odd, and larger than the first staging buffer (4 MiB) */
     CHECK(round_trip(gpu, 1, 1, 1) == 0);

@@ -126,6 +126,7 @@ enum { WEFT_DEVICE_CPU = -1, WEFT_DEVICE_AUTO = -2 };
 typedef enum WeftMethod {
     WEFT_METHOD_FLOW = 0,  /* classical optical flow + occlusion-aware synthesis */
     WEFT_METHOD_BLEND = 1, /* cross-fade (for comparison) */
+    WEFT_METHOD_RIFE = 2,  /* RIFE v4.x network from the .weft file in settings.model */
 } WeftMethod;
 
 typedef enum WeftFlowQuality {
@@ -149,6 +150,8 @@ typedef struct WeftSettings {
     int factor;          /* output rate = input rate * factor when fps is unset. default 2 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
+    char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by
+                            weft-convert); read by weft_open(). default "" */
     int log_level;       /* highest level passed to the callback. default WEFT_LOG_INFO */
     void (*log)(void *opaque, int level, const char *msg); /* NULL: stderr */
     void *log_opaque;

@@ -7,6 +7,7 @@
 #include "core/convert.h"
 #include "core/pipeline.h"
 #include "core/settings.h"
+#include "nn/nn_rife.h"
 
 const char *weft_version(void)
 {
@@ -50,6 +51,9 @@ int weft_open(WeftContext **out, const WeftSettings *s)
     if (err < 0)
         goto fail;
     log_verbose(&c->log, "device: %s", c->dev->name);
+    if (s->method == WEFT_METHOD_RIFE && (err = nn_rife_create(&c->rife, c->dev, &c->log,
+                                                               s->model)) < 0)
+        goto fail;
     *out = c;
     return 0;
 fail:
@@ -64,6 +68,7 @@ void weft_close(WeftContext **pc)
     WeftContext *c = *pc;
     pipeline_destroy(&c->pipeline);
     pair_release(&c->pair);
+    nn_rife_destroy(&c->rife);
     device_destroy(&c->dev);
     free(c);
     *pc = NULL;
@@ -129,8 +134,11 @@ int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format
     if (c->settings.method == WEFT_METHOD_FLOW &&
         (err = flow_create(&p->flow, c->dev, c->settings.quality, width, height)) < 0)
         goto fail;
-    if ((err = synth_create(&p->synth, c->dev, channels, width, height)) < 0)
+    if (c->settings.method != WEFT_METHOD_RIFE &&
+        (err = synth_create(&p->synth, c->dev, channels, width, height)) < 0)
         goto fail;
+    if (p->synth)
+        synth_set_quality(p->synth, c->settings.quality);
     return 0;
 fail:
     log_error(&c->log, "cannot set up %dx%d frames: %s", width, height, weft_strerror(err));
@@ -147,6 +155,7 @@ int pair_load(WeftContext *c, int slot, const WeftPicture *pic)
     if (err >= 0)
         err = device_upload(c->dev, &p->luma[slot], p->host_luma);
     p->prepared = 0;
+    p->color = pic->color;
     return err;
 }
 
@@ -156,6 +165,10 @@ int pair_prepare(WeftContext *c)
     if (p->prepared)
         return 0;
     int err;
+    if (c->settings.method == WEFT_METHOD_RIFE) { /* the network does it all per frame */
+        p->prepared = 1;
+        return 0;
+    }
     if (c->settings.method == WEFT_METHOD_FLOW) {
         err = flow_compute(p->flow, &p->luma[0], &p->luma[1], &p->flow_fwd, &p->flow_bwd);
     } else {
@@ -180,7 +193,9 @@ int pair_prepare(WeftContext *c)
 int pair_render(WeftContext *c, double t, WeftPicture *out)
 {
     PairState *p = &c->pair;
-    int err = synth_frame(p->synth, (float)t, &p->out);
+    int err = c->rife ? nn_rife_frame(c->rife, &p->frame[0], &p->frame[1], (float)t, p->format,
+                                      &p->color, &p->out)
+                      : synth_frame(p->synth, (float)t, &p->out);
     if (err >= 0)
         err = device_download(c->dev, &p->out, p->host_planes);
     if (err >= 0)

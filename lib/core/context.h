@@ -19,6 +19,7 @@ typedef struct PairState {
     FlowEstimator *flow;
     Synth *synth;
     int prepared;            /* synth_prepare done for frame[0], frame[1] */
+    WeftColor color;         /* of the last picture loaded (for the network's RGB) */
 } PairState;
 
 struct Pipeline;
@@ -29,6 +30,7 @@ struct WeftContext {
     Device *dev;
     PairState pair;
     struct Pipeline *pipeline;
+    struct NnRife *rife;     /* method rife: the network, loaded by weft_open() */
 };
 
 /* Makes (or reuses) device storage for pictures of this size and format. */

@@ -138,13 +138,21 @@ static int set_enum(int *field, const char *v, const char *const *names)
     return -EINVAL;
 }
 
-static const char *const method_names[] = { "flow", "blend", NULL };
+static const char *const method_names[] = { "flow", "blend", "rife", NULL };
 static const char *const quality_names[] = { "fast", "medium", "high", NULL };
 static const char *const log_names[] = { "error", "warning", "info", "verbose", "debug", NULL };
 
 static int set_method(WeftSettings *s, const char *v)
 {
     return set_enum(&s->method, v, method_names);
+}
+
+static int set_model(WeftSettings *s, const char *v)
+{
+    if (strlen(v) >= sizeof(s->model))
+        return -ERANGE;
+    snprintf(s->model, sizeof(s->model), "%s", v);
+    return 0;
 }
 
 static int set_quality(WeftSettings *s, const char *v)
@@ -170,8 +178,11 @@ static const SettingRow settings_table[] = {
         "rational > 0, <= 1000" }, set_fps },
     { { "factor", "2", "output rate = input rate x factor (when fps is unset)", "1..64" },
       set_factor },
-    { { "method", "flow", "how in-betweens are made: flow (optical flow) or blend",
-        "flow|blend" }, set_method },
+    { { "method", "flow",
+        "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
+        "flow|blend|rife" }, set_method },
+    { { "model", "", "the .weft network file for method rife (made by weft-convert)",
+        "path" }, set_model },
     { { "quality", "medium", "optical flow quality: fast, medium or high", "fast|medium|high" },
       set_quality },
     { { "log-level", "info", "how much the library logs", "error|warning|info|verbose|debug" },
@@ -220,7 +231,13 @@ int settings_validate(const WeftSettings *s, const Log *log)
     CHECK_ARG(log, s->threads >= 0 && s->threads <= 256);
     CHECK_ARG(log, (s->fps.num == 0 && s->fps.den == 0) || (s->fps.num > 0 && s->fps.den > 0));
     CHECK_ARG(log, s->factor >= 1 && s->factor <= 64);
-    CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND);
+    CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND ||
+                       s->method == WEFT_METHOD_RIFE);
+    CHECK_ARG(log, memchr(s->model, 0, sizeof(s->model)) != NULL);
+    if (s->method == WEFT_METHOD_RIFE && !s->model[0]) {
+        log_error(log, "method rife needs a model: set 'model' to a .weft file");
+        return -EINVAL;
+    }
     CHECK_ARG(log, s->quality >= WEFT_QUALITY_FAST && s->quality <= WEFT_QUALITY_HIGH);
     CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
     return 0;

@@ -23,6 +23,7 @@
 #include "ops/nn_copy.h"
 #include "ops/nn_binary.h"
 #include "ops/nn_warp.h"
+#include "ops/nn_pad.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -45,6 +46,7 @@ const OpInfo *const op_table[] = {
     &op_info_nn_copy,
     &op_info_nn_binary,
     &op_info_nn_warp,
+    &op_info_nn_pad,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 #include "ops/nn_conv.h"
 #include "ops/nn_copy.h"
 #include "ops/nn_deconv.h"
+#include "ops/nn_pad.h"
 #include "ops/nn_pixel_shuffle.h"
 #include "ops/nn_resize.h"
 #include "ops/nn_unary.h"
@@ -403,6 +404,22 @@ static void make_nn_warp(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, c, h, w, 0, 1);
 }
 
+static void make_nn_pad(CaseRng *r, int w, int h, OpCase *k)
+{
+    int cin = rng_int(r, 1, 4), cout = rng_int(r, 1, 4);
+    /* padding (to the next multiple of 32) or cropping */
+    int oh = rng_int(r, 0, 1) ? (h + 31) / 32 * 32 : rng_int(r, 1, h);
+    int ow = rng_int(r, 0, 1) ? (w + 31) / 32 * 32 : rng_int(r, 1, w);
+    OpNnPadParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow};
+    for (int i = 0; i < 9; i++)
+        p.m[i] = rng_uniform(r, -2.0f, 2.0f);
+    for (int i = 0; i < 3; i++)
+        p.off[i] = rng_uniform(r, -1.0f, 1.0f);
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, cin, h, w, 0, 1);
+    case_tensor(k, cout, oh, ow, 0, 1);
+}
+
 const OpCaseDef op_cases[] = {
     {"warp", 1e-5f, make_warp},
     {"downsample", 1e-6f, make_downsample},
@@ -424,6 +441,7 @@ const OpCaseDef op_cases[] = {
     {"nn_copy", 0.0f, make_nn_copy},
     {"nn_binary", 1e-5f, make_nn_binary},
     {"nn_warp", 1e-4f, make_nn_warp},
+    {"nn_pad", 1e-5f, make_nn_pad},
     {NULL, 0, NULL},
 };
 

@@ -1,0 +1,625 @@
+/* Graph executor: node checks and weight packing, shape inference, memory planning by
+ * blob lifetimes, and the run loop that maps each node to ops (see nn_graph.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/nn_graph.h"
+#include "ops/nn_binary.h"
+#include "ops/nn_conv.h"
+#include "ops/nn_copy.h"
+#include "ops/nn_deconv.h"
+#include "ops/nn_pixel_shuffle.h"
+#include "ops/nn_resize.h"
+#include "ops/nn_unary.h"
+#include "ops/nn_warp.h"
+
+enum {
+    L_SPLIT,
+    L_CONV,
+    L_DECONV,
+    L_UNARY,
+    L_SHUFFLE,
+    L_RESIZE,
+    L_SLICE,
+    L_CONCAT,
+    L_BINARY,
+    L_WARP
+};
+
+typedef struct Layer {
+    int kind;
+    const NnNode *node;
+    int act, stride, factor, begin, end, binop, use_scalar, unary_mode, size_h, size_w;
+    float slope, scalar, coef[2], scale_h, scale_w;
+    int cout, cin;
+    WeftTensor weights, bias;
+} Layer;
+
+typedef struct Blob {
+    int c, h, w;
+    int root;       /* the blob whose storage this one uses (split outputs alias their input) */
+    int last_use;   /* of a root: the last node reading it or an alias; INT_MAX if kept */
+    int slot;       /* of a root: storage slot, or -1 for a dedicated tensor */
+    WeftTensor own; /* dedicated tensor (graph inputs and outputs) */
+    WeftTensor view;
+} Blob;
+
+struct NnGraph {
+    Device *dev;
+    Log *log;
+    const NnModel *m;
+    Layer *layers;
+    Blob *blobs;
+    WeftTensor *slots;
+    size_t *slot_floats;
+    int n_slots;
+    int planned;
+    size_t bytes, bytes_no_reuse;
+    double macs;
+};
+
+static int node_error(NnGraph *g, const NnNode *n, int err, const char *what)
+{
+    log_error(g->log, "model node %s (%s): %s", n->name, n->op, what);
+    return err;
+}
+
+static const NnTensorData *weight(const NnGraph *g, const NnNode *n, int i)
+{
+    return i < n->n_weights ? &g->m->tensors[n->weights[i]] : NULL;
+}
+
+/* Packs and uploads a (de)convolution's weights and bias. */
+static int setup_conv(NnGraph *g, Layer *l, int deconv)
+{
+    const NnNode *n = l->node;
+    const NnTensorData *w = weight(g, n, 0), *b = weight(g, n, 1);
+    int k = deconv ? 4 : 3;
+    int kh = nn_attr_int(n, "kernel", 0, 0), kw = nn_attr_int(n, "kernel", 1, 0);
+    int sh = nn_attr_int(n, "stride", 0, 1), sw = nn_attr_int(n, "stride", 1, 1);
+    int ph = nn_attr_int(n, "pad", 0, 0), pw = nn_attr_int(n, "pad", 1, 0);
+    int dh = nn_attr_int(n, "dilation", 0, 1), dw = nn_attr_int(n, "dilation", 1, 1);
+    l->cout = nn_attr_int(n, "out_channels", 0, 0);
+    l->act = nn_attr_int(n, "activation", 0, 0);
+    l->slope = nn_attr_float(n, "slope", 0, 0.0f);
+    l->stride = sh;
+    if (kh != k || kw != k || ph != 1 || pw != 1 || dh != 1 || dw != 1 || sh != sw ||
+        (deconv ? sh != 2 : (sh != 1 && sh != 2)) || l->act < 0 || l->act > 2)
+        return node_error(g, n, -ENOTSUP,
+                          deconv ? "only 4x4 stride-2 padding-1 deconvolutions are supported"
+                                 : "only 3x3 padding-1 stride-1/2 convolutions are supported");
+    if (!w || w->ndim != 4 || w->dims[0] != l->cout || w->dims[2] != k || w->dims[3] != k ||
+        l->cout < 1 || (b && (b->ndim != 1 || b->dims[0] != l->cout)) || n->n_in != 1)
+        return node_error(g, n, -EINVAL, "weights do not match the layer");
+    l->cin = w->dims[1];
+    size_t count =
+        deconv ? nn_deconv_packed_count(l->cout, l->cin) : nn_conv_packed_count(l->cout, l->cin);
+    int bias_n = (l->cout + 7) / 8 * 8;
+    float *packed = malloc(count * sizeof(float)), *bias = calloc((size_t)bias_n, sizeof(float));
+    int err = -ENOMEM;
+    if (!packed || !bias)
+        goto done;
+    if (deconv)
+        nn_deconv_pack(w->data, l->cout, l->cin, packed);
+    else
+        nn_conv_pack(w->data, l->cout, l->cin, packed);
+    if (b)
+        memcpy(bias, b->data, (size_t)l->cout * sizeof(float));
+    if (count > (size_t)1 << 30) {
+        err = -EINVAL;
+        goto done;
+    }
+    if ((err = device_tensor(g->dev, &l->weights, 1, 1, (int)count)) < 0 ||
+        (err = device_upload(g->dev, &l->weights, packed)) < 0 ||
+        (err = device_tensor(g->dev, &l->bias, 1, 1, bias_n)) < 0 ||
+        (err = device_upload(g->dev, &l->bias, bias)) < 0)
+        goto done;
+done:
+    free(packed);
+    free(bias);
+    return err < 0 ? node_error(g, n, err, "cannot set up the weights") : 0;
+}
+
+static int binop_code(const char *s)
+{
+    static const char *const names[] = {"add", "sub", "mul", "div", "max", "min", "rsub", "rdiv"};
+    for (int i = 0; i < 8; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+static int setup_layer(NnGraph *g, Layer *l)
+{
+    const NnNode *n = l->node;
+    const char *op = n->op;
+    l->coef[0] = l->coef[1] = 1.0f;
+    if (!strcmp(op, "split")) {
+        l->kind = L_SPLIT;
+        return n->n_in == 1 ? 0 : node_error(g, n, -EINVAL, "split needs one input");
+    }
+    if (!strcmp(op, "conv2d")) {
+        l->kind = L_CONV;
+        return setup_conv(g, l, 0);
+    }
+    if (!strcmp(op, "deconv2d")) {
+        l->kind = L_DECONV;
+        return setup_conv(g, l, 1);
+    }
+    if (n->n_out != 1)
+        return node_error(g, n, -EINVAL, "one output expected");
+    if (!strcmp(op, "leaky_relu") || !strcmp(op, "sigmoid")) {
+        l->kind = L_UNARY;
+        l->unary_mode = op[0] == 's' ? NN_UNARY_SIGMOID : NN_UNARY_LEAKY;
+        l->slope = nn_attr_float(n, "slope", 0, 0.0f);
+        return n->n_in == 1 ? 0 : node_error(g, n, -EINVAL, "one input expected");
+    }
+    if (!strcmp(op, "pixel_shuffle")) {
+        l->kind = L_SHUFFLE;
+        l->factor = nn_attr_int(n, "factor", 0, 0);
+        return l->factor >= 1 && l->factor <= 16 && n->n_in == 1
+                   ? 0
+                   : node_error(g, n, -EINVAL, "bad factor");
+    }
+    if (!strcmp(op, "resize")) {
+        l->kind = L_RESIZE;
+        l->scale_h = nn_attr_float(n, "scale", 0, 1.0f);
+        l->scale_w = nn_attr_float(n, "scale", 1, 1.0f);
+        l->size_h = nn_attr_int(n, "size", 0, 0);
+        l->size_w = nn_attr_int(n, "size", 1, 0);
+        if (strcmp(nn_attr_str(n, "mode", "bilinear"), "bilinear") ||
+            nn_attr_int(n, "align_corners", 0, 0) != 0)
+            return node_error(g, n, -ENOTSUP, "only bilinear, align_corners 0 is supported");
+        if (!(l->scale_h > 0 && l->scale_h <= 64 && l->scale_w > 0 && l->scale_w <= 64) ||
+            l->size_h < 0 || l->size_w < 0 || l->size_h > 65536 || l->size_w > 65536 ||
+            n->n_in != 1)
+            return node_error(g, n, -EINVAL, "bad scale or size");
+        return 0;
+    }
+    if (!strcmp(op, "slice")) {
+        l->kind = L_SLICE;
+        l->begin = nn_attr_int(n, "begin", 0, -1);
+        l->end = nn_attr_int(n, "end", 0, -1);
+        if (nn_attr_int(n, "axis", 0, 0) != 0)
+            return node_error(g, n, -ENOTSUP, "only channel slices are supported");
+        return l->begin >= 0 && l->end > l->begin && n->n_in == 1
+                   ? 0
+                   : node_error(g, n, -EINVAL, "bad slice");
+    }
+    if (!strcmp(op, "concat")) {
+        l->kind = L_CONCAT;
+        return nn_attr_int(n, "axis", 0, 0) == 0 && n->n_in >= 1
+                   ? 0
+                   : node_error(g, n, -ENOTSUP, "only channel concatenation is supported");
+    }
+    if (!strcmp(op, "binary")) {
+        l->kind = L_BINARY;
+        l->binop = binop_code(nn_attr_str(n, "op", ""));
+        const NnAttr *s = nn_node_attr(n, "scalar");
+        l->use_scalar = s != NULL;
+        l->scalar = nn_attr_float(n, "scalar", 0, 0.0f);
+        if (l->binop < 0)
+            return node_error(g, n, -ENOTSUP, "unsupported binary op");
+        return n->n_in == (l->use_scalar ? 1 : 2)
+                   ? 0
+                   : node_error(g, n, -EINVAL, "wrong number of inputs");
+    }
+    if (!strcmp(op, "eltwise")) {
+        l->kind = L_BINARY;
+        const char *e = nn_attr_str(n, "op", "");
+        l->binop = !strcmp(e, "sum")    ? NN_BIN_ADD
+                   : !strcmp(e, "prod") ? NN_BIN_MUL
+                   : !strcmp(e, "max")  ? NN_BIN_MAX
+                                        : -1;
+        if (l->binop < 0 || n->n_in != 2)
+            return node_error(g, n, -ENOTSUP, "only two-input sum, prod and max are supported");
+        if (l->binop == NN_BIN_ADD) {
+            l->coef[0] = nn_attr_float(n, "coeffs", 0, 1.0f);
+            l->coef[1] = nn_attr_float(n, "coeffs", 1, 1.0f);
+        }
+        return 0;
+    }
+    if (!strcmp(op, "rife_warp")) {
+        l->kind = L_WARP;
+        return n->n_in == 2 ? 0 : node_error(g, n, -EINVAL, "two inputs expected");
+    }
+    return node_error(g, n, -ENOTSUP, "op not supported by this version of weft");
+}
+
+int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
+{
+    if (!out || !d || !m)
+        return -EINVAL;
+    *out = NULL;
+    NnGraph *g = calloc(1, sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    g->dev = d;
+    g->log = log;
+    g->m = m;
+    g->layers = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(Layer));
+    g->blobs = calloc((size_t)m->n_blobs, sizeof(Blob));
+    int err = -ENOMEM;
+    if (!g->layers || !g->blobs)
+        goto fail;
+    for (int i = 0; i < m->n_nodes; i++) {
+        g->layers[i].node = &m->nodes[i];
+        if ((err = setup_layer(g, &g->layers[i])) < 0)
+            goto fail;
+    }
+    *out = g;
+    return 0;
+fail:
+    nn_graph_destroy(&g);
+    return err;
+}
+
+static void release_plan(NnGraph *g)
+{
+    for (int i = 0; i < g->n_slots; i++)
+        device_tensor_free(&g->slots[i]);
+    free(g->slots);
+    free(g->slot_floats);
+    g->slots = NULL;
+    g->slot_floats = NULL;
+    g->n_slots = 0;
+    for (int b = 0; b < g->m->n_blobs; b++) {
+        device_tensor_free(&g->blobs[b].own);
+        memset(&g->blobs[b], 0, sizeof(Blob));
+    }
+    g->planned = 0;
+}
+
+void nn_graph_destroy(NnGraph **pg)
+{
+    if (!pg || !*pg)
+        return;
+    NnGraph *g = *pg;
+    if (g->blobs)
+        release_plan(g);
+    if (g->layers)
+        for (int i = 0; i < g->m->n_nodes; i++) {
+            device_tensor_free(&g->layers[i].weights);
+            device_tensor_free(&g->layers[i].bias);
+        }
+    free(g->layers);
+    free(g->blobs);
+    free(g);
+    *pg = NULL;
+}
+
+static int set_shape(NnGraph *g, const NnNode *n, int b, int c, int h, int w)
+{
+    if (c < 1 || h < 1 || w < 1 || c > 65536 || h > 65536 || w > 65536 ||
+        (size_t)c * h * w > ((size_t)1 << 31))
+        return node_error(g, n, -EINVAL, "output shape is empty or too large");
+    g->blobs[b].c = c;
+    g->blobs[b].h = h;
+    g->blobs[b].w = w;
+    return 0;
+}
+
+/* Output shapes of node l from its inputs' (already known). */
+static int infer(NnGraph *g, Layer *l)
+{
+    const NnNode *n = l->node;
+    const Blob *in = &g->blobs[n->in[0]];
+    int out = n->out[0];
+    switch (l->kind) {
+    case L_SPLIT:
+        for (int i = 0; i < n->n_out; i++)
+            g->blobs[n->out[i]] = (Blob){.c = in->c, .h = in->h, .w = in->w};
+        return 0;
+    case L_CONV:
+        if (in->c != l->cin)
+            return node_error(g, n, -EINVAL, "input channels do not match the weights");
+        g->macs += (double)l->cout * l->cin * 9 * ((in->h - 1) / l->stride + 1) *
+                   ((in->w - 1) / l->stride + 1);
+        return set_shape(g, n, out, l->cout, (in->h - 1) / l->stride + 1,
+                         (in->w - 1) / l->stride + 1);
+    case L_DECONV:
+        if (in->c != l->cin)
+            return node_error(g, n, -EINVAL, "input channels do not match the weights");
+        g->macs += (double)l->cout * l->cin * 16 * in->h * in->w;
+        return set_shape(g, n, out, l->cout, 2 * in->h, 2 * in->w);
+    case L_UNARY:
+        return set_shape(g, n, out, in->c, in->h, in->w);
+    case L_SHUFFLE:
+        if (in->c % (l->factor * l->factor))
+            return node_error(g, n, -EINVAL, "channels not divisible by factor^2");
+        return set_shape(g, n, out, in->c / (l->factor * l->factor), in->h * l->factor,
+                         in->w * l->factor);
+    case L_RESIZE: {
+        int oh = l->size_h ? l->size_h : (int)((float)in->h * l->scale_h);
+        int ow = l->size_w ? l->size_w : (int)((float)in->w * l->scale_w);
+        return set_shape(g, n, out, in->c, oh, ow);
+    }
+    case L_SLICE:
+        if (l->end > in->c)
+            return node_error(g, n, -EINVAL, "slice beyond the input's channels");
+        return set_shape(g, n, out, l->end - l->begin, in->h, in->w);
+    case L_CONCAT: {
+        int c = 0;
+        for (int i = 0; i < n->n_in; i++) {
+            const Blob *b = &g->blobs[n->in[i]];
+            if (b->h != in->h || b->w != in->w)
+                return node_error(g, n, -EINVAL, "inputs differ in size");
+            c += b->c;
+        }
+        return set_shape(g, n, out, c, in->h, in->w);
+    }
+    case L_BINARY: {
+        if (l->use_scalar)
+            return set_shape(g, n, out, in->c, in->h, in->w);
+        const Blob *b = &g->blobs[n->in[1]];
+        if (b->h != in->h || b->w != in->w || (b->c != in->c && b->c != 1 && in->c != 1))
+            return node_error(g, n, -EINVAL, "operand shapes do not broadcast");
+        return set_shape(g, n, out, in->c > b->c ? in->c : b->c, in->h, in->w);
+    }
+    case L_WARP: {
+        const Blob *f = &g->blobs[n->in[1]];
+        if (f->c < 2 || f->h != in->h || f->w != in->w)
+            return node_error(g, n, -EINVAL, "flow must be 2 x H x W like the image");
+        return set_shape(g, n, out, in->c, in->h, in->w);
+    }
+    }
+    return -EINVAL;
+}
+
+static int root_of(const NnGraph *g, int b)
+{
+    return g->blobs[b].root;
+}
+
+int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
+{
+    if (!g || h < 1 || w < 1)
+        return -EINVAL;
+    const NnModel *m = g->m;
+    release_plan(g);
+    g->macs = 0;
+    g->bytes = g->bytes_no_reuse = 0;
+    int err = 0;
+    char *known = calloc((size_t)m->n_blobs, 1);
+    int *free_slots = NULL;
+    if (!known)
+        return -ENOMEM;
+    for (int i = 0; i < m->n_inputs; i++) {
+        int c = channels ? channels[i] : m->input_channels[i];
+        if (c < 1) {
+            log_error(g->log, "model input %s: channel count unknown", m->blob_name[m->inputs[i]]);
+            err = -EINVAL;
+            goto done;
+        }
+        Blob *b = &g->blobs[m->inputs[i]];
+        b->c = c;
+        b->h = h;
+        b->w = w;
+        known[m->inputs[i]] = 1;
+    }
+    /* shapes; roots; lifetimes */
+    for (int b = 0; b < m->n_blobs; b++) {
+        g->blobs[b].root = b;
+        g->blobs[b].last_use = -1;
+    }
+    for (int k = 0; k < m->n_nodes; k++) {
+        const NnNode *n = &m->nodes[k];
+        for (int i = 0; i < n->n_in; i++)
+            if (!known[n->in[i]]) {
+                err = node_error(g, n, -EINVAL, "reads a blob nothing writes");
+                goto done;
+            }
+        if ((err = infer(g, &g->layers[k])) < 0)
+            goto done;
+        for (int i = 0; i < n->n_out; i++) {
+            known[n->out[i]] = 1;
+            g->blobs[n->out[i]].root =
+                g->layers[k].kind == L_SPLIT ? root_of(g, n->in[0]) : n->out[i];
+            g->blobs[n->out[i]].last_use = -1;
+        }
+        for (int i = 0; i < n->n_in; i++) {
+            Blob *r = &g->blobs[root_of(g, n->in[i])];
+            r->last_use = k;
+        }
+    }
+    for (int i = 0; i < m->n_outputs; i++) {
+        if (!known[m->outputs[i]]) {
+            log_error(g->log, "model output %s is never computed", m->blob_name[m->outputs[i]]);
+            err = -EINVAL;
+            goto done;
+        }
+        g->blobs[root_of(g, m->outputs[i])].last_use = m->n_nodes; /* kept */
+    }
+    /* dedicated tensors for inputs and outputs; slots for the rest */
+    for (int b = 0; b < m->n_blobs; b++)
+        g->blobs[b].slot = -2; /* not a root / not assigned */
+    for (int i = 0; i < m->n_inputs; i++)
+        g->blobs[m->inputs[i]].slot = -1;
+    for (int i = 0; i < m->n_outputs; i++)
+        g->blobs[root_of(g, m->outputs[i])].slot = -1;
+    g->slots = calloc((size_t)m->n_blobs, sizeof(WeftTensor));
+    g->slot_floats = calloc((size_t)m->n_blobs, sizeof(size_t));
+    free_slots = calloc((size_t)m->n_blobs, sizeof(int));
+    if (!g->slots || !g->slot_floats || !free_slots) {
+        err = -ENOMEM;
+        goto done;
+    }
+    int n_free = 0;
+    for (int k = 0; k < m->n_nodes; k++) {
+        const NnNode *n = &m->nodes[k];
+        if (g->layers[k].kind != L_SPLIT) {
+            for (int i = 0; i < n->n_out; i++) {
+                Blob *b = &g->blobs[n->out[i]];
+                size_t need = (size_t)b->c * b->h * b->w;
+                g->bytes_no_reuse += need * sizeof(float);
+                if (b->slot == -1)
+                    continue;
+                /* best fit among free slots: the smallest that holds it, else the largest
+                 * (grown) */
+                int best = -1;
+                for (int f = 0; f < n_free; f++) {
+                    size_t have = g->slot_floats[free_slots[f]];
+                    if (best < 0)
+                        best = f;
+                    else if (have >= need ? (g->slot_floats[free_slots[best]] < need ||
+                                             have < g->slot_floats[free_slots[best]])
+                                          : (g->slot_floats[free_slots[best]] < need &&
+                                             have > g->slot_floats[free_slots[best]]))
+                        best = f;
+                }
+                int s;
+                if (best >= 0) {
+                    s = free_slots[best];
+                    free_slots[best] = free_slots[--n_free];
+                } else {
+                    s = g->n_slots++;
+                }
+                if (g->slot_floats[s] < need)
+                    g->slot_floats[s] = need;
+                b->slot = s;
+            }
+        }
+        /* release roots whose last reader is this node (or never read) */
+        for (int i = 0; i < n->n_in + n->n_out; i++) {
+            int bi = i < n->n_in ? n->in[i] : n->out[i - n->n_in];
+            Blob *r = &g->blobs[root_of(g, bi)];
+            if (r->slot >= 0 && r->last_use <= k) {
+                free_slots[n_free++] = r->slot;
+                r->slot = -3 - r->slot; /* released: remember it, negative */
+            }
+        }
+    }
+    /* restore released slot numbers */
+    for (int b = 0; b < m->n_blobs; b++)
+        if (g->blobs[b].slot <= -3)
+            g->blobs[b].slot = -3 - g->blobs[b].slot;
+    for (int s = 0; s < g->n_slots; s++) {
+        size_t f = g->slot_floats[s];
+        if (f > ((size_t)1 << 31)) {
+            err = -ENOMEM;
+            goto done;
+        }
+        if ((err = device_tensor(g->dev, &g->slots[s], 1, 1, (int)f)) < 0)
+            goto done;
+        g->bytes += f * sizeof(float);
+    }
+    for (int b = 0; b < m->n_blobs; b++) {
+        Blob *bl = &g->blobs[b];
+        if (bl->root != b || !known[b])
+            continue;
+        if (bl->slot == -1) {
+            if ((err = device_tensor(g->dev, &bl->own, bl->c, bl->h, bl->w)) < 0)
+                goto done;
+            g->bytes += tensor_count(&bl->own) * sizeof(float);
+            bl->view = bl->own;
+        } else if (bl->slot >= 0) {
+            bl->view = g->slots[bl->slot];
+        }
+        bl->view.c = bl->c;
+        bl->view.h = bl->h;
+        bl->view.w = bl->w;
+    }
+    for (int b = 0; b < m->n_blobs; b++) {
+        Blob *bl = &g->blobs[b];
+        if (bl->root != b && known[b]) {
+            bl->view = g->blobs[bl->root].view;
+        }
+    }
+    g->planned = 1;
+done:
+    free(known);
+    free(free_slots);
+    if (err < 0) {
+        log_error(g->log, "cannot plan the network for %dx%d: %s", w, h, weft_strerror(err));
+        release_plan(g);
+    }
+    return err;
+}
+
+static WeftTensor *find_blob(NnGraph *g, const int *list, int n, const char *name)
+{
+    if (!g || !g->planned || !name)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(g->m->blob_name[list[i]], name))
+            return &g->blobs[list[i]].view;
+    return NULL;
+}
+
+WeftTensor *nn_graph_input(NnGraph *g, const char *name)
+{
+    return g ? find_blob(g, g->m->inputs, g->m->n_inputs, name) : NULL;
+}
+
+WeftTensor *nn_graph_output(NnGraph *g, const char *name)
+{
+    return g ? find_blob(g, g->m->outputs, g->m->n_outputs, name) : NULL;
+}
+
+static int run_layer(NnGraph *g, Layer *l)
+{
+    const NnNode *n = l->node;
+    WeftTensor *in = &g->blobs[n->in[0]].view, *out = &g->blobs[n->out[0]].view;
+    switch (l->kind) {
+    case L_SPLIT:
+        return 0;
+    case L_CONV:
+        return op_nn_conv(g->dev, in, &l->weights, &l->bias, l->stride, l->act, l->slope, out);
+    case L_DECONV:
+        return op_nn_deconv(g->dev, in, &l->weights, &l->bias, l->act, l->slope, out);
+    case L_UNARY:
+        return op_nn_unary(g->dev, in, l->unary_mode, l->slope, out);
+    case L_SHUFFLE:
+        return op_nn_pixel_shuffle(g->dev, in, l->factor, out);
+    case L_RESIZE:
+        return op_nn_resize(g->dev, in, out);
+    case L_SLICE:
+        return op_nn_copy(g->dev, in, l->begin, l->end - l->begin, out, 0);
+    case L_CONCAT: {
+        int c = 0, err = 0;
+        for (int i = 0; i < n->n_in && err >= 0; i++) {
+            WeftTensor *src = &g->blobs[n->in[i]].view;
+            err = op_nn_copy(g->dev, src, 0, src->c, out, c);
+            c += src->c;
+        }
+        return err;
+    }
+    case L_BINARY: {
+        if (l->use_scalar)
+            return op_nn_binary(g->dev, l->binop, in, l->coef[0], NULL, 1.0f, l->scalar, out);
+        WeftTensor *b = &g->blobs[n->in[1]].view;
+        if (in->c == 1 && b->c > 1) {
+            /* the broadcast operand must be second: swap, mirroring the op */
+            static const int mirror[] = {NN_BIN_ADD, NN_BIN_RSUB, NN_BIN_MUL, NN_BIN_RDIV,
+                                         NN_BIN_MAX, NN_BIN_MIN,  NN_BIN_SUB, NN_BIN_DIV};
+            return op_nn_binary(g->dev, mirror[l->binop], b, l->coef[1], in, l->coef[0], 0.0f, out);
+        }
+        return op_nn_binary(g->dev, l->binop, in, l->coef[0], b, l->coef[1], 0.0f, out);
+    }
+    case L_WARP:
+        return op_nn_warp(g->dev, in, &g->blobs[n->in[1]].view, out);
+    }
+    return -EINVAL;
+}
+
+int nn_graph_run(NnGraph *g)
+{
+    if (!g || !g->planned)
+        return -EINVAL;
+    for (int k = 0; k < g->m->n_nodes; k++) {
+        int err = run_layer(g, &g->layers[k]);
+        if (err < 0)
+            return node_error(g, g->layers[k].node, err, "failed to run");
+    }
+    return 0;
+}
+
+void nn_graph_stats(const NnGraph *g, size_t *bytes, size_t *bytes_no_reuse, double *macs)
+{
+    if (bytes)
+        *bytes = g ? g->bytes : 0;
+    if (bytes_no_reuse)
+        *bytes_no_reuse = g ? g->bytes_no_reuse : 0;
+    if (macs)
+        *macs = g ? g->macs : 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * The graph executor: runs a model (nn_model.h) on a device, every layer as ops.
+ *
+ *   nn_graph_create()  checks every node (op known, attributes supported, weights of the
+ *                      right shape), packs and uploads the weights once;
+ *   nn_graph_plan()    infers every blob's shape for an input size and plans memory: blobs
+ *                      whose lifetimes do not overlap share one buffer (split outputs alias
+ *                      their input); graph inputs and outputs get buffers of their own;
+ *   nn_graph_run()     runs the nodes in order (the caller uploads the inputs first and
+ *                      downloads the outputs after).
+ */
+#ifndef WEFT_NN_NN_GRAPH_H
+#define WEFT_NN_NN_GRAPH_H
+
+#include "core/device.h"
+#include "core/log.h"
+#include "nn/nn_model.h"
+
+typedef struct NnGraph NnGraph;
+
+/* The model must outlive the graph. */
+int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log);
+void nn_graph_destroy(NnGraph **g);
+
+/* Plans for inputs of h x w; channels[i] is input i's channel count (NULL: the model's). */
+int nn_graph_plan(NnGraph *g, const int *channels, int h, int w);
+/* Device tensors of a graph input / output by blob name (NULL if none, or not planned). */
+WeftTensor *nn_graph_input(NnGraph *g, const char *name);
+WeftTensor *nn_graph_output(NnGraph *g, const char *name);
+int nn_graph_run(NnGraph *g);
+
+/* Statistics of the current plan: bytes of blob storage (planned, with reuse), bytes it
+ * would take without reuse, and multiply-accumulates of the (de)convolutions per run. */
+void nn_graph_stats(const NnGraph *g, size_t *bytes, size_t *bytes_no_reuse, double *macs);
+
+#endif

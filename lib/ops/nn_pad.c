@@ -1,0 +1,67 @@
+#include <string.h>
+
+#include "ops/nn_pad.h"
+
+static int out_channels(const OpNnPadParams *p)
+{
+    return p->cout < 3 ? p->cout : 3;
+}
+
+static int nn_pad_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    const OpNnPadParams *p = params;
+    return out_channels(p) * p->oh;
+}
+
+static void nn_pad_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+{
+    const OpNnPadParams *p = params;
+    const int kin = p->cin < 3 ? p->cin : 3;
+    const size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
+    for (int r = r0; r < r1; r++) {
+        int c = r / p->oh, y = r % p->oh;
+        float *out = t[1]->host + c * out_plane + (size_t)y * p->ow;
+        int n = y < p->h ? (p->w < p->ow ? p->w : p->ow) : 0;
+        const float *in = t[0]->host + (size_t)y * p->w;
+        for (int x = 0; x < n; x++) {
+            float v = p->off[c];
+            for (int k = 0; k < kin; k++)
+                v += p->m[c * 3 + k] * in[k * in_plane + x];
+            out[x] = v;
+        }
+        for (int x = n; x < p->ow; x++)
+            out[x] = 0.0f;
+    }
+}
+
+static void nn_pad_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnPadParams *p = params;
+    grid[0] = (uint32_t)p->ow;
+    grid[1] = (uint32_t)p->oh;
+    grid[2] = (uint32_t)out_channels(p);
+}
+
+const OpInfo op_info_nn_pad = {
+    .name = "nn_pad",
+    .num_tensors = 2,
+    .params_size = sizeof(OpNnPadParams),
+    .rows = nn_pad_rows,
+    .cpu = nn_pad_cpu,
+    .grid = nn_pad_grid,
+    .local = {16, 16, 1},
+};
+
+int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], WeftTensor *out)
+{
+    static const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, zero[3] = {0, 0, 0};
+    if (!in || !out || in == out)
+        return -EINVAL;
+    OpNnPadParams p = {
+        .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .oh = out->h, .ow = out->w};
+    memcpy(p.m, m ? m : identity, sizeof(p.m));
+    memcpy(p.off, off ? off : zero, sizeof(p.off));
+    return device_run(d, &op_info_nn_pad, &p, (WeftTensor *[]){in, out});
+}

@@ -1,0 +1,26 @@
+#version 450
+// nn_pad: zero-pad or crop with an affine colour transform; contract in lib/ops/nn_pad.h.
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+layout(std430, set = 0, binding = 1) writeonly buffer Out { float dst[]; };
+layout(push_constant) uniform Params {
+    int cin, h, w, cout, oh, ow;
+    float m[9];
+    float off[3];
+} p;
+
+void main()
+{
+    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y);
+    int c = int(gl_GlobalInvocationID.z);
+    if (x >= p.ow || y >= p.oh || c >= min(p.cout, 3))
+        return;
+    precise float v = 0.0;
+    if (x < p.w && y < p.h) {
+        v = p.off[c];
+        int kin = min(p.cin, 3);
+        for (int k = 0; k < kin; k++)
+            v += p.m[c * 3 + k] * src[(k * p.h + y) * p.w + x];
+    }
+    dst[(c * p.oh + y) * p.ow + x] = v;
+}

@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "ops/dis_densify.h"
+#include "ops/op_inline.h"
 #include "ops/dis_search.h"
 
 static int dis_densify_rows(const void *params, WeftTensor *const *t)
@@ -50,8 +51,8 @@ static void dis_densify_cpu(const void *params, WeftTensor *const *t, int r0, in
                         continue;
                     size_t q = (size_t)i * pw + j;
                     float u = pf[q], v = pf[pplane + q];
-                    float sx = fminf(fmaxf(x + u, 0.0f), (float)(w - 1));
-                    float sy = fminf(fmaxf(y + v, 0.0f), (float)(h - 1));
+                    float sx = clampf(x + u, 0.0f, (float)(w - 1));
+                    float sy = clampf(y + v, 0.0f, (float)(h - 1));
                     int x0 = (int)sx, y0 = (int)sy;
                     int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
                     float fx = sx - x0, fy = sy - y0;
@@ -59,7 +60,7 @@ static void dis_densify_cpu(const void *params, WeftTensor *const *t, int r0, in
                     float top = ra[x0] + fx * (ra[x1] - ra[x0]);
                     float bot = rb[x0] + fx * (rb[x1] - rb[x0]);
                     float err = fabsf(top + fy * (bot - top) - ref);
-                    float wt = 1.0f / fmaxf(err, 1.0f / 255.0f);
+                    float wt = 1.0f / (err > 1.0f / 255.0f ? err : 1.0f / 255.0f);
                     su += wt * u;
                     sv += wt * v;
                     sw += wt;

@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "ops/dis_search.h"
+#include "ops/op_inline.h"
 
 #define DIS_MAX_PATCH 16
 
@@ -22,8 +23,8 @@ static int dis_search_rows(const void *params, WeftTensor *const *t)
 
 static inline float sample_clamped(const float *img, int w, int h, float x, float y)
 {
-    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
-    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    x = clampf(x, 0.0f, (float)(w - 1));
+    y = clampf(y, 0.0f, (float)(h - 1));
     int x0 = (int)x, y0 = (int)y;
     int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
     float fx = x - x0, fy = y - y0;

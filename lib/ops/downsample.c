@@ -1,15 +1,11 @@
 #include "ops/downsample.h"
+#include "ops/op_inline.h"
 
 static int downsample_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
     const OpDownsampleParams *p = params;
     return p->c * ((p->h + 1) / 2);
-}
-
-static inline int clampi(int v, int lo, int hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
 }
 
 static void downsample_cpu(const void *params, WeftTensor *const *t, int r0, int r1)

@@ -1,15 +1,11 @@
 #include "ops/median.h"
+#include "ops/op_inline.h"
 
 static int median_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
     const OpMedianParams *p = params;
     return p->c * p->h;
-}
-
-static inline int clampi(int v, int lo, int hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
 }
 
 static void median_cpu(const void *params, WeftTensor *const *t, int r0, int r1)

@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "ops/occlusion.h"
+#include "ops/op_inline.h"
 
 static int occlusion_rows(const void *params, WeftTensor *const *t)
 {
@@ -36,7 +37,7 @@ static void occlusion_cpu(const void *params, WeftTensor *const *t, int r0, int 
             float hv = ht + fy * (hb - ht);
             float d2 = (u + g) * (u + g) + (v + hv) * (v + hv);
             float thr = p->rel * (u * u + v * v + g * g + hv * hv) + p->abs_sq;
-            out[i] = fminf(fmaxf((d2 - thr) / thr, 0.0f), 1.0f);
+            out[i] = clampf((d2 - thr) / thr, 0.0f, 1.0f);
         }
     }
 }

@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "ops/resize.h"
+#include "ops/op_inline.h"
 
 static int resize_rows(const void *params, WeftTensor *const *t)
 {
@@ -19,12 +20,12 @@ static void resize_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
         const float *src = t[0]->host + (size_t)c * h * w;
         float *dst = t[1]->host + ((size_t)c * oh + y) * ow;
         const float scale = c == 0 ? p->scale_first : p->scale_rest;
-        float sy = fminf(fmaxf((y + 0.5f) * ry - 0.5f, 0.0f), (float)(h - 1));
+        float sy = clampf((y + 0.5f) * ry - 0.5f, 0.0f, (float)(h - 1));
         int y0 = (int)sy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
         float fy = sy - y0;
         const float *row0 = src + (size_t)y0 * w, *row1 = src + (size_t)y1 * w;
         for (int x = 0; x < ow; x++) {
-            float sx = fminf(fmaxf((x + 0.5f) * rx - 0.5f, 0.0f), (float)(w - 1));
+            float sx = clampf((x + 0.5f) * rx - 0.5f, 0.0f, (float)(w - 1));
             int x0 = (int)sx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
             float fx = sx - x0;
             float top = row0[x0] + fx * (row0[x1] - row0[x0]);

@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "ops/synth_merge.h"
+#include "ops/op_inline.h"
 
 #define SYNTH_MAX_CHANNELS 4
 
@@ -18,8 +19,8 @@ typedef struct Tap {
 
 static inline Tap tap_at(float x, float y, int w, int h)
 {
-    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
-    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    x = clampf(x, 0.0f, (float)(w - 1));
+    y = clampf(y, 0.0f, (float)(h - 1));
     int x0 = (int)x, y0 = (int)y;
     int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
     float fx = x - x0, fy = y - y0;
@@ -49,8 +50,8 @@ static inline void cubic_weights(float f, float k[4])
 static inline void add_cubic(const float *src, size_t plane, int channels, int w, int h,
                              float x, float y, float wt, float *acc)
 {
-    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
-    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    x = clampf(x, 0.0f, (float)(w - 1));
+    y = clampf(y, 0.0f, (float)(h - 1));
     const int x0 = (int)x, y0 = (int)y;
     float kx[4], ky[4];
     cubic_weights(x - x0, kx);
@@ -77,7 +78,7 @@ static inline void add_cubic(const float *src, size_t plane, int channels, int w
 /* Solves p + s flow(p) = (x, y) from a start; returns the score, the point and res. */
 static float solve_side(const float *fu, const float *fv, const float *occ, int w, int h,
                         float x, float y, float s, float px, float py, int iterations,
-                        float occ_weight, float *ox, float *oy, float *ores)
+                        float occ_weight, float *ox, float *oy, float *ores, Tap *otap)
 {
     for (int it = 0; it < iterations; it++) {
         Tap k = tap_at(px, py, w, h);
@@ -90,7 +91,9 @@ static float solve_side(const float *fu, const float *fv, const float *occ, int 
     *ox = px;
     *oy = py;
     *ores = res;
-    return res + occ_weight * tap_read(&k, occ);
+    *otap = k;
+    /* occ == NULL: a single start, no ordering needed */
+    return occ ? res + occ_weight * tap_read(&k, occ) : res;
 }
 
 static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
@@ -108,31 +111,33 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
         for (int x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
             const float fx = (float)x, fy = (float)y;
-            float ya_x, ya_y, res_a, yb_x, yb_y, res_b, cx, cy, cres;
+            float ya_x, ya_y, res_a, yb_x, yb_y, res_b, cx = 0.0f, cy = 0.0f, cres = 0.0f;
+            const int two = p->candidates > 1;
+            Tap ka, kb, kc;
             /* side a: y + t fwd(y) = x */
-            float sa = solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx - ta * fu[i],
-                                  fy - ta * fv[i], p->iterations, p->occ_weight, &ya_x,
-                                  &ya_y, &res_a);
-            float sc = solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i],
+            float sa = solve_side(fu, fv, two ? occ_a : NULL, w, h, fx, fy, ta, fx - ta * fu[i],
+                                  fy - ta * fv[i], p->iterations, p->occ_weight, &ya_x, &ya_y,
+                                  &res_a, &ka);
+            if (two && solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i],
                                   fy + ta * bv[i], p->iterations, p->occ_weight, &cx, &cy,
-                                  &cres);
-            if (sc < sa) {
+                                  &cres, &kc) < sa) {
                 ya_x = cx;
                 ya_y = cy;
                 res_a = cres;
+                ka = kc;
             }
             /* side b: z + (1 - t) bwd(z) = x */
-            float sb = solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx - tb * bu[i],
-                                  fy - tb * bv[i], p->iterations, p->occ_weight, &yb_x,
-                                  &yb_y, &res_b);
-            sc = solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i],
-                            fy + tb * fv[i], p->iterations, p->occ_weight, &cx, &cy, &cres);
-            if (sc < sb) {
+            float sb = solve_side(bu, bv, two ? occ_b : NULL, w, h, fx, fy, tb, fx - tb * bu[i],
+                                  fy - tb * bv[i], p->iterations, p->occ_weight, &yb_x, &yb_y,
+                                  &res_b, &kb);
+            if (two && solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i],
+                                  fy + tb * fv[i], p->iterations, p->occ_weight, &cx, &cy,
+                                  &cres, &kc) < sb) {
                 yb_x = cx;
                 yb_y = cy;
                 res_b = cres;
+                kb = kc;
             }
-            const Tap ka = tap_at(ya_x, ya_y, w, h), kb = tap_at(yb_x, yb_y, w, h);
             const float qa = res_a / p->res_scale, qb = res_b / p->res_scale;
             const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
             const float wa = tb * conf_a * (1.0f - tap_read(&kb, occ_b)) + 1e-4f * tb;
@@ -185,6 +190,7 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
         if (all[k]->h != a->h || all[k]->w != a->w)
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
+        params->candidates < 1 || params->candidates > 2 ||
         !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;

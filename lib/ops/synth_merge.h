@@ -5,12 +5,12 @@
  *          5 occ_b (1 x H x W, b's pixels hidden in a), 6 out (C x H x W).
  * For output pixel x, side a looks for the point y of a that the flow carries to x at t:
  *   y + t fwd(y) = x, solved by the fixed-point iteration y <- x - t fwd(y) ("iterations"
- *   steps; fwd bilinear with clamped coordinates), started from y = x - t fwd(x) and from
- *   y = x + t bwd(x). Of the two results, the one with the lower
+ *   steps; fwd bilinear with clamped coordinates), started from y = x - t fwd(x) and, when
+ *   candidates == 2, also from y = x + t bwd(x). Of the two results, the one with the lower
  *   score = res + occ_weight * occ_a(y), res = |y + t fwd(y) - x| wins (an occluded
  *   background point loses against the foreground point that covers it: the occlusion
  *   ordering of flow splatting, done as a gather). Side b likewise finds z with
- *   z + (1 - t) bwd(z) = x, started from x - (1 - t) bwd(x) and x + (1 - t) fwd(x).
+ *   z + (1 - t) bwd(z) = x, started from x - (1 - t) bwd(x) (and x + (1 - t) fwd(x)).
  *   This inverts the flow at time t (instead of the approximation of Jiang et al., "Super
  *   SloMo", CVPR 2018, eq. 4, which it generalises).
  * Merge: conf = 1 / (1 + (res / res_scale)^2) per side, and
@@ -20,8 +20,8 @@
  *   (Keys' kernel, a = -0.5: at half-pixel positions bilinear sampling visibly blurs
  *   texture), else bilinearly; flows and masks always bilinearly; tap coordinates clamp
  *   to the image.
- * params: c, h, w, iterations (>= 0), cubic (0 or 1), t (0 < t < 1), occ_weight (>= 0),
- * res_scale (> 0).
+ * params: c, h, w, iterations (>= 0), cubic (0 or 1), candidates (1 or 2), t (0 < t < 1),
+ * occ_weight (>= 0), res_scale (> 0).
  * Rows: one per image row. */
 #ifndef WEFT_OPS_SYNTH_MERGE_H
 #define WEFT_OPS_SYNTH_MERGE_H
@@ -29,7 +29,7 @@
 #include "core/device.h"
 
 typedef struct OpSynthMergeParams {
-    int32_t c, h, w, iterations, cubic;
+    int32_t c, h, w, iterations, cubic, candidates;
     float t, occ_weight, res_scale;
 } OpSynthMergeParams;
 

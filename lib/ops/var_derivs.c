@@ -1,14 +1,10 @@
 #include "ops/var_derivs.h"
+#include "ops/op_inline.h"
 
 static int var_derivs_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
     return ((const OpVarDerivsParams *)params)->h;
-}
-
-static inline int clampi(int v, int lo, int hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
 }
 
 static void var_derivs_cpu(const void *params, WeftTensor *const *t, int r0, int r1)

@@ -36,15 +36,7 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
     s->channels = channels;
     s->w = width;
     s->h = height;
-    s->merge = (OpSynthMergeParams){ .iterations = 3, .cubic = 1, .occ_weight = 1.0f,
-                                     .res_scale = 1.0f };
-    const char *env = getenv("WEFT_SYNTH_PARAMS");
-    if (env) {
-        float it, ow, rs, cu;
-        if (sscanf(env, "%f,%f,%f,%f", &it, &ow, &rs, &cu) == 4)
-            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .cubic = (int)cu,
-                                             .occ_weight = ow, .res_scale = rs };
-    }
+    synth_set_quality(s, WEFT_QUALITY_MEDIUM);
     int err = device_tensor(d, &s->occ_a, 1, height, width);
     if (err >= 0)
         err = device_tensor(d, &s->occ_b, 1, height, width);
@@ -53,6 +45,34 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
         return err;
     }
     *out = s;
+    return 0;
+}
+
+/* Per quality: fixed-point steps and start points of the flow inversion, and the frame
+ * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
+ * approximation checked by its residual) and bilinear sampling, for 1080p throughput. */
+static const OpSynthMergeParams merge_presets[] = {
+    [WEFT_QUALITY_FAST] = { .iterations = 0, .candidates = 1, .cubic = 0, .occ_weight = 1.0f,
+                            .res_scale = 1.0f },
+    [WEFT_QUALITY_MEDIUM] = { .iterations = 2, .candidates = 2, .cubic = 1, .occ_weight = 1.0f,
+                              .res_scale = 1.0f },
+    [WEFT_QUALITY_HIGH] = { .iterations = 3, .candidates = 2, .cubic = 1, .occ_weight = 1.0f,
+                            .res_scale = 1.0f },
+};
+
+int synth_set_quality(Synth *s, int quality)
+{
+    if (!s || quality < 0 || quality > WEFT_QUALITY_HIGH)
+        return -EINVAL;
+    s->merge = merge_presets[quality];
+    const char *env = getenv("WEFT_SYNTH_PARAMS");
+    if (env) {
+        float it, ow, rs, cu, ca;
+        if (sscanf(env, "%f,%f,%f,%f,%f", &it, &ow, &rs, &cu, &ca) == 5)
+            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .cubic = (int)cu,
+                                             .candidates = (int)ca, .occ_weight = ow,
+                                             .res_scale = rs };
+    }
     return 0;
 }
 

@@ -12,6 +12,8 @@ typedef struct Synth Synth;
 /* channels: planes of the frames (e.g. 3 for RGB/YUV, 4 with alpha). */
 int synth_create(Synth **out, Device *d, int channels, int width, int height);
 void synth_destroy(Synth **s);
+/* Chooses the work per in-between for a WeftFlowQuality (default: medium). */
+int synth_set_quality(Synth *s, int quality);
 
 /* a, b: channels x H x W; fwd: 2 x H x W flow a->b; bwd: flow b->a. The tensors must stay
  * alive and unchanged until the next synth_prepare(). */

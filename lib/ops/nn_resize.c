@@ -13,7 +13,7 @@ static int nn_resize_rows(const void *params, WeftTensor *const *t)
 static inline void coeff(int d, float scale, int n, int *s0, float *frac)
 {
     float f = ((float)d + 0.5f) * scale - 0.5f;
-    int s = (int)floorf(f);
+    int s = (int)f - (f < (float)(int)f); /* floor; f is in (-1, n) */
     f -= (float)s;
     if (s < 0) {
         s = 0;

@@ -2,11 +2,16 @@
 
 #include "ops/nn_warp.h"
 
-static int nn_warp_rows(const void *params, WeftTensor *const *t)
+/* floor without a libm call (baseline x86-64 has no rounding instruction); the argument
+ * is clamped first so the conversion is defined for any input, NaN included */
+static inline int floor_int(float f)
 {
-    (void)t;
-    const OpNnWarpParams *p = params;
-    return p->c * p->h;
+    if (!(f > -1e9f)) /* NaN too */
+        f = -1e9f;
+    if (f > 1e9f)
+        f = 1e9f;
+    int i = (int)f;
+    return i - (f < (float)i);
 }
 
 static inline int clampi(int v, int lo, int hi)
@@ -14,29 +19,37 @@ static inline int clampi(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+static int nn_warp_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    const OpNnWarpParams *p = params;
+    return p->h;
+}
+
+/* Rows are image rows: the sample position is worked out once for all channels. */
 static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnWarpParams *p = params;
     const int w = p->w, h = p->h;
     const size_t plane = (size_t)w * h;
     const float *fx = t[1]->host, *fy = t[1]->host + plane;
-    for (int r = r0; r < r1; r++) {
-        int c = r / h, y = r % h;
-        const float *img = t[0]->host + (size_t)c * plane;
-        float *out = t[2]->host + (size_t)c * plane + (size_t)y * w;
+    for (int y = r0; y < r1; y++) {
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
             float sx = (float)x + fx[i], sy = (float)y + fy[i];
-            int x0 = (int)floorf(sx), y0 = (int)floorf(sy);
+            int x0 = floor_int(sx), y0 = floor_int(sy);
             int x1 = clampi(x0 + 1, 0, w - 1), y1 = clampi(y0 + 1, 0, h - 1);
             x0 = clampi(x0, 0, w - 1);
             y0 = clampi(y0, 0, h - 1);
             float alpha = sx - (float)x0, beta = sy - (float)y0;
-            float v0 = img[(size_t)y0 * w + x0], v1 = img[(size_t)y0 * w + x1];
-            float v2 = img[(size_t)y1 * w + x0], v3 = img[(size_t)y1 * w + x1];
-            float v4 = v0 * (1.0f - alpha) + v1 * alpha;
-            float v5 = v2 * (1.0f - alpha) + v3 * alpha;
-            out[x] = v4 * (1.0f - beta) + v5 * beta;
+            size_t i00 = (size_t)y0 * w + x0, i01 = (size_t)y0 * w + x1;
+            size_t i10 = (size_t)y1 * w + x0, i11 = (size_t)y1 * w + x1;
+            for (int c = 0; c < p->c; c++) {
+                const float *img = t[0]->host + (size_t)c * plane;
+                float v4 = img[i00] * (1.0f - alpha) + img[i01] * alpha;
+                float v5 = img[i10] * (1.0f - alpha) + img[i11] * alpha;
+                t[2]->host[(size_t)c * plane + i] = v4 * (1.0f - beta) + v5 * beta;
+            }
         }
     }
 }

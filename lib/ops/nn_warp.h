@@ -4,7 +4,7 @@
  * alpha = sx - x0 (after clamping), so outside the image the value is extrapolated
  * linearly from the two edge pixels rather than replicated; same for y; then
  * v = lerp(lerp(v00, v01, alpha), lerp(v10, v11, alpha), beta).
- * Rows: one per row of each channel. */
+ * Rows: one per image row (all channels). */
 #ifndef WEFT_OPS_NN_WARP_H
 #define WEFT_OPS_NN_WARP_H
 

@@ -1,6 +1,7 @@
 #version 450
 // synth_merge: the in-between at time t from two frames, their flows and occlusions, by
-// inverting the flow at t with a fixed-point iteration from two starts per side; contract
+// inverting the flow at t with a fixed-point iteration from one or two starts per side
+// ("candidates"; with one, its score is not needed and its value does not matter); contract
 // in lib/ops/synth_merge.h. Same arithmetic order as the C code, so the choices between
 // starts (a comparison of scores) come out the same. Frames are sampled bicubically
 // (Keys, a = -0.5) when `cubic` is set, else bilinearly.
@@ -13,7 +14,7 @@ layout(std430, set = 0, binding = 4) readonly buffer OccA { float occ_a[]; };
 layout(std430, set = 0, binding = 5) readonly buffer OccB { float occ_b[]; };
 layout(std430, set = 0, binding = 6) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
-    int c, h, w, iterations, cubic;
+    int c, h, w, iterations, cubic, candidates;
     float t, occ_weight, res_scale;
 } p;
 
@@ -180,9 +181,9 @@ void main()
     // side a: y + t fwd(y) = x
     precise float sa0x = fx - ta * fu, sa0y = fy - ta * fv;
     precise float sa1x = fx + ta * bu, sa1y = fy + ta * bv;
+    bool two = p.candidates > 1;
     float sa = solve_side(true, fx, fy, ta, sa0x, sa0y, ya, res_a);
-    float sc = solve_side(true, fx, fy, ta, sa1x, sa1y, cp, cres);
-    if (sc < sa) {
+    if (two && solve_side(true, fx, fy, ta, sa1x, sa1y, cp, cres) < sa) {
         ya = cp;
         res_a = cres;
     }
@@ -190,8 +191,7 @@ void main()
     precise float sb0x = fx - tb * bu, sb0y = fy - tb * bv;
     precise float sb1x = fx + tb * fu, sb1y = fy + tb * fv;
     float sb = solve_side(false, fx, fy, tb, sb0x, sb0y, yb, res_b);
-    sc = solve_side(false, fx, fy, tb, sb1x, sb1y, cp, cres);
-    if (sc < sb) {
+    if (two && solve_side(false, fx, fy, tb, sb1x, sb1y, cp, cres) < sb) {
         yb = cp;
         res_b = cres;
     }

@@ -289,6 +289,7 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
                             .w = w,
                             .iterations = rng_int(r, 0, 6),
                             .cubic = rng_int(r, 0, 1),
+                            .candidates = rng_int(r, 1, 2),
                             .t = rng_uniform(r, 0.05f, 0.95f),
                             .occ_weight = rng_uniform(r, 0.0f, 4.0f),
                             .res_scale = rng_uniform(r, 0.1f, 2.0f)};

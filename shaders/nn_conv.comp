@@ -1,8 +1,11 @@
 #version 450
 // nn_conv: 3x3 convolution, pad 1, stride 1|2, bias, fused (leaky) ReLU; contract and the
-// packed weight layout in lib/ops/nn_conv.h. One invocation makes the 8 output channels of
-// one packed block at one pixel, so every input value read feeds 8 multiply-adds.
-layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
+// packed weight layout in lib/ops/nn_conv.h.
+// One invocation makes 4 consecutive pixels of a row for the 8 output channels of one packed
+// block: every input value read feeds up to 24 multiply-adds and every weight read 4, which
+// is what CPU-hosted drivers (lavapipe) need, where each load is an expensive gather.
+// The grid's x counts groups of 4 pixels (see nn_conv_grid()).
+layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
 layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
@@ -14,35 +17,57 @@ layout(push_constant) uniform Params {
 
 void main()
 {
-    int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y);
-    int b = int(gl_GlobalInvocationID.z);
-    if (x >= p.ow || y >= p.oh || b * 8 >= p.cout)
+    // y and b come from the workgroup id: uniform across the workgroup, so the driver can
+    // read weights and test rows once for all invocations instead of per invocation
+    int x0 = int(gl_GlobalInvocationID.x) * 4, y = int(gl_WorkGroupID.y);
+    int b = int(gl_WorkGroupID.z);
+    if (x0 >= p.ow || y >= p.oh || b * 8 >= p.cout)
         return;
-    vec4 acc0 = vec4(0.0), acc1 = vec4(0.0);
+    vec4 acc[8];
+    for (int o = 0; o < 8; o++)
+        acc[o] = vec4(0.0);
     int wi = b * p.cin * 9 * 2; // in vec4 units: 8 floats per tap
     int plane = p.h * p.w;
+    int s = p.stride;
+    int ix0 = x0 * s - 1; // input column of tap kx = 0 for the first pixel
     for (int ic = 0; ic < p.cin; ic++) {
         int base = ic * plane;
         for (int ky = 0; ky < 3; ky++) {
-            int iy = y * p.stride + ky - 1;
+            int iy = y * s + ky - 1;
+            // the 3 + 3 * s input values this row of taps reads (zero outside)
+            float v[9];
             bool row_ok = iy >= 0 && iy < p.h;
+            int rbase = base + iy * p.w;
+            for (int k = 0; k < 9; k++) {
+                int ix = ix0 + k;
+                v[k] = (k < 3 + 3 * s && row_ok && ix >= 0 && ix < p.w) ? src[rbase + ix] : 0.0;
+            }
             for (int kx = 0; kx < 3; kx++) {
-                int ix = x * p.stride + kx - 1;
-                float v = row_ok && ix >= 0 && ix < p.w ? src[base + iy * p.w + ix] : 0.0;
-                acc0 += v * wt[wi];
-                acc1 += v * wt[wi + 1];
+                vec4 px = vec4(v[kx], v[kx + s], v[kx + 2 * s], v[kx + 3 * s]);
+                vec4 w0 = wt[wi], w1 = wt[wi + 1];
+                acc[0] += px * w0.x;
+                acc[1] += px * w0.y;
+                acc[2] += px * w0.z;
+                acc[3] += px * w0.w;
+                acc[4] += px * w1.x;
+                acc[5] += px * w1.y;
+                acc[6] += px * w1.z;
+                acc[7] += px * w1.w;
                 wi += 2;
             }
         }
     }
-    float r[8] = float[8](acc0.x, acc0.y, acc0.z, acc0.w, acc1.x, acc1.y, acc1.z, acc1.w);
     for (int o = 0; o < 8; o++) {
         int oc = b * 8 + o;
         if (oc >= p.cout)
             break;
-        float v = r[o] + bias[oc];
-        if (p.act != 0 && v < 0.0)
-            v = p.act == 1 ? 0.0 : v * p.slope;
-        dst[(oc * p.oh + y) * p.ow + x] = v;
+        for (int i = 0; i < 4; i++) {
+            if (x0 + i >= p.ow)
+                break;
+            float val = acc[o][i] + bias[oc];
+            if (p.act != 0 && val < 0.0)
+                val = p.act == 1 ? 0.0 : val * p.slope;
+            dst[(oc * p.oh + y) * p.ow + x0 + i] = val;
+        }
     }
 }

@@ -112,7 +112,7 @@ static void nn_conv_grid(const void *params, WeftTensor *const *t, uint32_t grid
 {
     (void)t;
     const OpNnConvParams *p = params;
-    grid[0] = (uint32_t)p->ow;
+    grid[0] = (uint32_t)((p->ow + 3) / 4); /* the shader makes 4 pixels per invocation */
     grid[1] = (uint32_t)p->oh;
     grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
 }
@@ -124,7 +124,7 @@ const OpInfo op_info_nn_conv = {
     .rows = nn_conv_rows,
     .cpu = nn_conv_cpu,
     .grid = nn_conv_grid,
-    .local = {8, 8, 1},
+    .local = {64, 1, 1},
 };
 
 int op_nn_conv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,

@@ -331,7 +331,7 @@ static int generate(const char *dir)
             written++;
         vec_free(&v);
     }
-    Vector v;
+    Vector v = {0};
     if (err >= 0 &&
         (err = make_frames_vector(&v, VEC_NET, "testnet", 1e-4f, 3, 1, 4, 24, 36, 1.0f)) >= 0 &&
         (err = run_net(cpu, &v, v.expect)) >= 0 && (err = vec_write(&v, dir)) >= 0)

@@ -9,10 +9,13 @@ layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
 layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Res { float res[]; };
+layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int cin, h, w, cout, oh, ow, stride, act;
     float slope;
+    int has_res, res_act;
+    float res_slope;
 } p;
 
 void main()
@@ -67,7 +70,13 @@ void main()
             float val = acc[o][i] + bias[oc];
             if (p.act != 0 && val < 0.0)
                 val = p.act == 1 ? 0.0 : val * p.slope;
-            dst[(oc * p.oh + y) * p.ow + x0 + i] = val;
+            int at = (oc * p.oh + y) * p.ow + x0 + i;
+            if (p.has_res != 0) {
+                val += res[at];
+                if (p.res_act != 0 && val < 0.0)
+                    val = p.res_act == 1 ? 0.0 : val * p.res_slope;
+            }
+            dst[at] = val;
         }
     }
 }

@@ -23,7 +23,8 @@ enum {
     L_SLICE,
     L_CONCAT,
     L_BINARY,
-    L_WARP
+    L_WARP,
+    L_FUSED /* folded into an earlier layer (a residual unit): nothing to run */
 };
 
 typedef struct Layer {
@@ -33,6 +34,11 @@ typedef struct Layer {
     float slope, scalar, coef[2], scale_h, scale_w;
     int cout, cin;
     WeftTensor weights, bias;
+    /* blobs the layer reads and writes: the node's own, unless a fusion changed them */
+    int n_reads, n_writes;
+    int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
+    int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
+    float res_slope;
 } Layer;
 
 typedef struct Blob {
@@ -226,6 +232,44 @@ static int setup_layer(NnGraph *g, Layer *l)
     return node_error(g, n, -ENOTSUP, "op not supported by this version of weft");
 }
 
+/* Residual units (conv2d without activation -> binary add with a same-shape blob ->
+ * leaky_relu, each intermediate read only by the next) run as one nn_conv pass: the add and
+ * the activation happen while the convolution's output is still in cache. */
+static int fuse_residuals(NnGraph *g)
+{
+    const NnModel *m = g->m;
+    int *uses = calloc((size_t)m->n_blobs, sizeof(int));
+    if (!uses)
+        return -ENOMEM;
+    for (int k = 0; k < m->n_nodes; k++)
+        for (int i = 0; i < m->nodes[k].n_in; i++)
+            uses[m->nodes[k].in[i]]++;
+    for (int i = 0; i < m->n_outputs; i++)
+        uses[m->outputs[i]] += 2; /* never fold away a graph output */
+    for (int k = 0; k + 2 < m->n_nodes; k++) {
+        Layer *c = &g->layers[k], *add = &g->layers[k + 1], *act = &g->layers[k + 2];
+        const NnNode *cn = c->node, *an = add->node, *rn = act->node;
+        if (c->kind != L_CONV || add->kind != L_BINARY || act->kind != L_UNARY ||
+            add->binop != NN_BIN_ADD || add->use_scalar || add->coef[0] != 1.0f ||
+            add->coef[1] != 1.0f || act->unary_mode != NN_UNARY_LEAKY)
+            continue;
+        int x = cn->out[0];
+        if (an->n_in != 2 || (an->in[0] == x) == (an->in[1] == x) || uses[x] != 1 ||
+            rn->in[0] != an->out[0] || uses[an->out[0]] != 1)
+            continue;
+        c->res_blob = an->in[0] == x ? an->in[1] : an->in[0];
+        c->res_act = act->slope == 0.0f ? 1 : 2;
+        c->res_slope = act->slope;
+        c->reads[c->n_reads++] = c->res_blob;
+        c->writes[0] = rn->out[0];
+        add->kind = act->kind = L_FUSED;
+        add->n_reads = add->n_writes = act->n_reads = act->n_writes = 0;
+        k += 2;
+    }
+    free(uses);
+    return 0;
+}
+
 int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
 {
     if (!out || !d || !m)
@@ -243,10 +287,18 @@ int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
     if (!g->layers || !g->blobs)
         goto fail;
     for (int i = 0; i < m->n_nodes; i++) {
-        g->layers[i].node = &m->nodes[i];
-        if ((err = setup_layer(g, &g->layers[i])) < 0)
+        Layer *l = &g->layers[i];
+        l->node = &m->nodes[i];
+        l->res_blob = -1;
+        l->n_reads = l->node->n_in;
+        l->n_writes = l->node->n_out;
+        memcpy(l->reads, l->node->in, (size_t)l->node->n_in * sizeof(int));
+        memcpy(l->writes, l->node->out, (size_t)l->node->n_out * sizeof(int));
+        if ((err = setup_layer(g, l)) < 0)
             goto fail;
     }
+    if ((err = fuse_residuals(g)) < 0)
+        goto fail;
     *out = g;
     return 0;
 fail:
@@ -304,8 +356,10 @@ static int infer(NnGraph *g, Layer *l)
 {
     const NnNode *n = l->node;
     const Blob *in = &g->blobs[n->in[0]];
-    int out = n->out[0];
+    int out = l->writes[0];
     switch (l->kind) {
+    case L_FUSED:
+        return 0;
     case L_SPLIT:
         for (int i = 0; i < n->n_out; i++)
             g->blobs[n->out[i]] = (Blob){.c = in->c, .h = in->h, .w = in->w};
@@ -315,6 +369,12 @@ static int infer(NnGraph *g, Layer *l)
             return node_error(g, n, -EINVAL, "input channels do not match the weights");
         g->macs += (double)l->cout * l->cin * 9 * ((in->h - 1) / l->stride + 1) *
                    ((in->w - 1) / l->stride + 1);
+        if (l->res_blob >= 0) {
+            const Blob *r = &g->blobs[l->res_blob];
+            if (r->c != l->cout || r->h != (in->h - 1) / l->stride + 1 ||
+                r->w != (in->w - 1) / l->stride + 1)
+                return node_error(g, n, -EINVAL, "residual shape does not match");
+        }
         return set_shape(g, n, out, l->cout, (in->h - 1) / l->stride + 1,
                          (in->w - 1) / l->stride + 1);
     case L_DECONV:
@@ -403,22 +463,22 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         g->blobs[b].last_use = -1;
     }
     for (int k = 0; k < m->n_nodes; k++) {
-        const NnNode *n = &m->nodes[k];
-        for (int i = 0; i < n->n_in; i++)
-            if (!known[n->in[i]]) {
+        const Layer *l = &g->layers[k];
+        const NnNode *n = l->node;
+        for (int i = 0; i < l->n_reads; i++)
+            if (!known[l->reads[i]]) {
                 err = node_error(g, n, -EINVAL, "reads a blob nothing writes");
                 goto done;
             }
         if ((err = infer(g, &g->layers[k])) < 0)
             goto done;
-        for (int i = 0; i < n->n_out; i++) {
-            known[n->out[i]] = 1;
-            g->blobs[n->out[i]].root =
-                g->layers[k].kind == L_SPLIT ? root_of(g, n->in[0]) : n->out[i];
-            g->blobs[n->out[i]].last_use = -1;
+        for (int i = 0; i < l->n_writes; i++) {
+            known[l->writes[i]] = 1;
+            g->blobs[l->writes[i]].root = l->kind == L_SPLIT ? root_of(g, n->in[0]) : l->writes[i];
+            g->blobs[l->writes[i]].last_use = -1;
         }
-        for (int i = 0; i < n->n_in; i++) {
-            Blob *r = &g->blobs[root_of(g, n->in[i])];
+        for (int i = 0; i < l->n_reads; i++) {
+            Blob *r = &g->blobs[root_of(g, l->reads[i])];
             r->last_use = k;
         }
     }
@@ -446,10 +506,10 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
     }
     int n_free = 0;
     for (int k = 0; k < m->n_nodes; k++) {
-        const NnNode *n = &m->nodes[k];
-        if (g->layers[k].kind != L_SPLIT) {
-            for (int i = 0; i < n->n_out; i++) {
-                Blob *b = &g->blobs[n->out[i]];
+        const Layer *l = &g->layers[k];
+        if (l->kind != L_SPLIT) {
+            for (int i = 0; i < l->n_writes; i++) {
+                Blob *b = &g->blobs[l->writes[i]];
                 size_t need = (size_t)b->c * b->h * b->w;
                 g->bytes_no_reuse += need * sizeof(float);
                 if (b->slot == -1)
@@ -480,8 +540,8 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
             }
         }
         /* release roots whose last reader is this node (or never read) */
-        for (int i = 0; i < n->n_in + n->n_out; i++) {
-            int bi = i < n->n_in ? n->in[i] : n->out[i - n->n_in];
+        for (int i = 0; i < l->n_reads + l->n_writes; i++) {
+            int bi = i < l->n_reads ? l->reads[i] : l->writes[i - l->n_reads];
             Blob *r = &g->blobs[root_of(g, bi)];
             if (r->slot >= 0 && r->last_use <= k) {
                 free_slots[n_free++] = r->slot;
@@ -559,12 +619,15 @@ WeftTensor *nn_graph_output(NnGraph *g, const char *name)
 static int run_layer(NnGraph *g, Layer *l)
 {
     const NnNode *n = l->node;
-    WeftTensor *in = &g->blobs[n->in[0]].view, *out = &g->blobs[n->out[0]].view;
+    WeftTensor *in = &g->blobs[n->in[0]].view, *out = &g->blobs[l->writes[0]].view;
     switch (l->kind) {
     case L_SPLIT:
+    case L_FUSED:
         return 0;
     case L_CONV:
-        return op_nn_conv(g->dev, in, &l->weights, &l->bias, l->stride, l->act, l->slope, out);
+        return op_nn_conv_res(g->dev, in, &l->weights, &l->bias, l->stride, l->act, l->slope,
+                              l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL, l->res_act,
+                              l->res_slope, out);
     case L_DECONV:
         return op_nn_deconv(g->dev, in, &l->weights, &l->bias, l->act, l->slope, out);
     case L_UNARY:

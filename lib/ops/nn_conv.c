@@ -62,7 +62,8 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
         return;
     }
     const float *in = t[0]->host, *wp = t[1]->host, *bias = t[2]->host;
-    float *out = t[3]->host;
+    const float *res = p->has_res ? t[3]->host : NULL;
+    float *out = t[4]->host;
     const size_t in_plane = (size_t)h * w, out_plane = (size_t)p->oh * p->ow;
     for (int y = r0; y < r1; y++) {
         for (int ic = 0; ic < cin; ic++) {
@@ -96,10 +97,14 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
                 int n_x = p->ow - x0 < NN_CONV_TILE ? p->ow - x0 : NN_CONV_TILE;
                 for (int o = 0; o < n_oc; o++) {
                     int oc = b * NN_CONV_OB + o;
-                    float *dst = out + oc * out_plane + (size_t)y * p->ow + x0;
+                    size_t at = oc * out_plane + (size_t)y * p->ow + x0;
+                    float *dst = out + at;
                     const float *acc = tile + o * NN_CONV_TILE;
                     for (int x = 0; x < n_x; x++)
                         dst[x] = activate(acc[x] + bias[oc], p->act, p->slope);
+                    if (res)
+                        for (int x = 0; x < n_x; x++)
+                            dst[x] = activate(dst[x] + res[at + x], p->res_act, p->res_slope);
                 }
             }
         }
@@ -119,7 +124,7 @@ static void nn_conv_grid(const void *params, WeftTensor *const *t, uint32_t grid
 
 const OpInfo op_info_nn_conv = {
     .name = "nn_conv",
-    .num_tensors = 4,
+    .num_tensors = 5,
     .params_size = sizeof(OpNnConvParams),
     .rows = nn_conv_rows,
     .cpu = nn_conv_cpu,
@@ -127,14 +132,19 @@ const OpInfo op_info_nn_conv = {
     .local = {64, 1, 1},
 };
 
-int op_nn_conv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
-               int act, float slope, WeftTensor *out)
+int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
+                   int act, float slope, WeftTensor *residual, int res_act, float res_slope,
+                   WeftTensor *out)
 {
-    if (!in || !weights || !bias || !out || (stride != 1 && stride != 2) || act < 0 || act > 2)
+    if (!in || !weights || !bias || !out || (stride != 1 && stride != 2) || act < 0 || act > 2 ||
+        res_act < 0 || res_act > 2)
         return -EINVAL;
     if (out == in || out->h != (in->h - 1) / stride + 1 || out->w != (in->w - 1) / stride + 1 ||
         tensor_count(weights) != nn_conv_packed_count(out->c, in->c) ||
         tensor_count(bias) != (size_t)nn_round_up(out->c, NN_CONV_OB))
+        return -EINVAL;
+    if (residual && (residual == out || residual->c != out->c || residual->h != out->h ||
+                     residual->w != out->w))
         return -EINVAL;
     OpNnConvParams p = {.cin = in->c,
                         .h = in->h,
@@ -144,6 +154,17 @@ int op_nn_conv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias,
                         .ow = out->w,
                         .stride = stride,
                         .act = act,
-                        .slope = slope};
-    return device_run(d, &op_info_nn_conv, &p, (WeftTensor *[]){in, weights, bias, out});
+                        .slope = slope,
+                        .has_res = residual != NULL,
+                        .res_act = res_act,
+                        .res_slope = res_slope};
+    /* without a residual, binding 3 is the input (never read) */
+    return device_run(d, &op_info_nn_conv, &p,
+                      (WeftTensor *[]){in, weights, bias, residual ? residual : in, out});
+}
+
+int op_nn_conv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
+               int act, float slope, WeftTensor *out)
+{
+    return op_nn_conv_res(d, in, weights, bias, stride, act, slope, NULL, 0, 0.0f, out);
 }

@@ -311,11 +311,13 @@ static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
     int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13), s = rng_int(r, 1, 2);
     OpNnConvParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .oh = (h - 1) / s + 1,
                         .ow = (w - 1) / s + 1, .stride = s, .act = rng_int(r, 0, 2),
-                        .slope = rng_uniform(r, 0.0f, 0.5f)};
+                        .slope = rng_uniform(r, 0.0f, 0.5f), .has_res = rng_int(r, 0, 1),
+                        .res_act = rng_int(r, 0, 2), .res_slope = rng_uniform(r, 0.0f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, cin, h, w, -1, 1);
     case_tensor(k, 1, 1, (int)nn_conv_packed_count(cout, cin), -0.4f, 0.4f);
     case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
+    case_tensor(k, cout, p.oh, p.ow, -1, 1);
     case_tensor(k, cout, p.oh, p.ow, 0, 1);
 }
 

@@ -1,6 +1,7 @@
 /* C path: each row builds zero-padded copies of the three input rows it needs (stride-2
  * rows split into even and odd columns so every tap reads consecutive floats), then runs
  * the 8 x 32 tile kernel over output-channel blocks and pixel tiles. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,13 +32,7 @@ static int nn_conv_rows(const void *params, WeftTensor *const *t)
     return ((const OpNnConvParams *)params)->oh;
 }
 
-static inline float activate(float v, int act, float slope)
-{
-    if (act && v < 0.0f)
-        return act == 1 ? 0.0f : v * slope;
-    return v;
-}
-
+NN_LOOPS_ATTR
 static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnConvParams *p = params;
@@ -48,10 +43,9 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
     const int half = tiles_w + 1;
     const int row_len = s == 1 ? tiles_w + 2 : 2 * half;
     const size_t ic_stride = (size_t)3 * row_len;
-    int tap_off[9];
-    for (int ky = 0; ky < 3; ky++)
-        for (int kx = 0; kx < 3; kx++)
-            tap_off[ky * 3 + kx] = ky * row_len + (s == 1 ? kx : (kx == 1 ? half : kx / 2));
+    /* the scratch is a ring of 3 rows per input channel: input row iy lives in slot
+     * iy mod 3, so the next output row re-copies only the rows it does not share */
+    int tap_off[9], slot_row[3] = {INT_MIN, INT_MIN, INT_MIN};
     float *scratch =
         aligned_alloc(64, ((size_t)cin * ic_stride * sizeof(float) + 63) & ~(size_t)63);
     float *tile = aligned_alloc(64, NN_CONV_OB * NN_CONV_TILE * sizeof(float));
@@ -63,13 +57,21 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
     }
     const float *in = t[0]->host, *wp = t[1]->host, *bias = t[2]->host;
     const float *res = p->has_res ? t[3]->host : NULL;
+    /* what negative values are multiplied by: 1 (no activation), 0 (ReLU) or the slope */
+    const float neg = p->act == 0 ? 1.0f : p->act == 1 ? 0.0f : p->slope;
+    const float res_neg = p->res_act == 0 ? 1.0f : p->res_act == 1 ? 0.0f : p->res_slope;
     float *out = t[4]->host;
     const size_t in_plane = (size_t)h * w, out_plane = (size_t)p->oh * p->ow;
     for (int y = r0; y < r1; y++) {
-        for (int ic = 0; ic < cin; ic++) {
-            for (int ky = 0; ky < 3; ky++) {
-                float *dst = scratch + ic * ic_stride + (size_t)ky * row_len;
-                int iy = y * s + ky - 1;
+        for (int ky = 0; ky < 3; ky++) {
+            int iy = y * s + ky - 1, slot = ((iy % 3) + 3) % 3;
+            for (int kx = 0; kx < 3; kx++)
+                tap_off[ky * 3 + kx] = slot * row_len + (s == 1 ? kx : (kx == 1 ? half : kx / 2));
+            if (slot_row[slot] == iy)
+                continue;
+            slot_row[slot] = iy;
+            for (int ic = 0; ic < cin; ic++) {
+                float *dst = scratch + ic * ic_stride + (size_t)slot * row_len;
                 if (iy < 0 || iy >= h) {
                     memset(dst, 0, (size_t)row_len * sizeof(float));
                     continue;
@@ -100,11 +102,20 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
                     size_t at = oc * out_plane + (size_t)y * p->ow + x0;
                     float *dst = out + at;
                     const float *acc = tile + o * NN_CONV_TILE;
-                    for (int x = 0; x < n_x; x++)
-                        dst[x] = activate(acc[x] + bias[oc], p->act, p->slope);
-                    if (res)
-                        for (int x = 0; x < n_x; x++)
-                            dst[x] = activate(dst[x] + res[at + x], p->res_act, p->res_slope);
+                    const float bo = bias[oc];
+                    /* the product is computed unconditionally, so the choice is a select
+                     * and the loops vectorise (a conditional multiply may trap) */
+                    for (int x = 0; x < n_x; x++) {
+                        float v = acc[x] + bo, scaled = v * neg;
+                        dst[x] = v < 0.0f ? scaled : v;
+                    }
+                    if (res) {
+                        const float *r = res + at;
+                        for (int x = 0; x < n_x; x++) {
+                            float v = dst[x] + r[x], scaled = v * res_neg;
+                            dst[x] = v < 0.0f ? scaled : v;
+                        }
+                    }
                 }
             }
         }

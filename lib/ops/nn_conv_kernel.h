@@ -17,6 +17,15 @@
 void nn_conv_tile(const float *src, const int *tap_off, int ntaps, size_t ic_stride, int cin,
                   const float *w, float *out /* [8][32] */);
 
+/* For the C loops around the kernel: without trapping-math semantics GCC turns
+ * `v < 0 ? v * slope : v` into a select and vectorises the loop (the flags change no
+ * result: weft never inspects floating-point exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NN_LOOPS_ATTR __attribute__((optimize("no-trapping-math")))
+#else
+#define NN_LOOPS_ATTR
+#endif
+
 static inline int nn_round_up(int v, int m)
 {
     return (v + m - 1) / m * m;

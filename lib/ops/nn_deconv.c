@@ -45,6 +45,7 @@ static int nn_deconv_rows(const void *params, WeftTensor *const *t)
     return 2 * ((const OpNnDeconvParams *)params)->h;
 }
 
+NN_LOOPS_ATTR
 static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnDeconvParams *p = params;

@@ -1,5 +1,6 @@
 #include <math.h>
 
+#include "ops/nn_conv_kernel.h"
 #include "ops/nn_unary.h"
 
 static int nn_unary_rows(const void *params, WeftTensor *const *t)
@@ -9,6 +10,7 @@ static int nn_unary_rows(const void *params, WeftTensor *const *t)
     return p->c * p->h;
 }
 
+NN_LOOPS_ATTR
 static void nn_unary_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnUnaryParams *p = params;
@@ -20,8 +22,10 @@ static void nn_unary_cpu(const void *params, WeftTensor *const *t, int r0, int r
         for (size_t i = begin; i < end; i++)
             out[i] = 1.0f / (1.0f + expf(-in[i]));
     } else {
-        for (size_t i = begin; i < end; i++)
-            out[i] = in[i] > 0.0f ? in[i] : in[i] * slope;
+        for (size_t i = begin; i < end; i++) {
+            float v = in[i], scaled = v * slope; /* unconditional: the loop vectorises */
+            out[i] = v > 0.0f ? v : scaled;
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,8 +174,10 @@ static int parse_params(Importer *im, char *tok)
             p->is_float = strpbrk(val, ".eE") != NULL;
             if (p->is_float ? parse_float(val, &p->f) < 0 : parse_int(val, &p->i) < 0)
                 return failf(im, -EINVAL, "parameter %d: bad value '%s'", id, val);
-            if (p->is_float)
-                p->i = (int)p->f;
+            if (p->is_float) /* integer view of a float parameter, saturated */
+                p->i = p->f >= 2147483520.0f    ? INT32_MAX
+                       : p->f <= -2147483520.0f ? INT32_MIN
+                                                : (int)p->f;
             else
                 p->f = (float)p->i;
             continue;
@@ -197,9 +200,8 @@ static int parse_params(Importer *im, char *tok)
                 *comma = 0;
             if (parse_float(part, &p->af[k]) < 0)
                 return failf(im, -EINVAL, "parameter array %d: bad value '%s'", id, part);
-            p->ai[k] = (int)p->af[k];
-            if (p->af[k] > 2147483647.0f || p->af[k] < -2147483647.0f)
-                p->ai[k] = 0;
+            /* integer view: only values an int holds (the conversion is undefined beyond) */
+            p->ai[k] = fabsf(p->af[k]) < 2147483520.0f ? (int)p->af[k] : 0;
         }
         if (comma)
             return failf(im, -EINVAL, "parameter array %d: more than %d values", id, p->count);

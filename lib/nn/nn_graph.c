@@ -61,8 +61,15 @@ struct NnGraph {
     int n_slots;
     int planned;
     size_t bytes, bytes_no_reuse;
+    size_t limit;
     double macs;
 };
+
+void nn_graph_set_limit(NnGraph *g, size_t bytes)
+{
+    if (g)
+        g->limit = bytes;
+}
 
 static int node_error(NnGraph *g, const NnNode *n, int err, const char *what)
 {
@@ -553,6 +560,18 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
     for (int b = 0; b < m->n_blobs; b++)
         if (g->blobs[b].slot <= -3)
             g->blobs[b].slot = -3 - g->blobs[b].slot;
+    if (g->limit) {
+        size_t total = 0;
+        for (int s = 0; s < g->n_slots; s++)
+            total += g->slot_floats[s] * sizeof(float);
+        for (int b = 0; b < m->n_blobs; b++)
+            if (g->blobs[b].root == b && known[b] && g->blobs[b].slot == -1)
+                total += (size_t)g->blobs[b].c * g->blobs[b].h * g->blobs[b].w * sizeof(float);
+        if (total > g->limit) {
+            err = -E2BIG;
+            goto done;
+        }
+    }
     for (int s = 0; s < g->n_slots; s++) {
         size_t f = g->slot_floats[s];
         if (f > ((size_t)1 << 31)) {

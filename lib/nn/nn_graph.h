@@ -22,6 +22,10 @@ typedef struct NnGraph NnGraph;
 int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log);
 void nn_graph_destroy(NnGraph **g);
 
+/* Caps the memory a plan may take (bytes of blob storage; 0 = no cap, the default): a plan
+ * over the cap fails with -E2BIG before anything is allocated. */
+void nn_graph_set_limit(NnGraph *g, size_t bytes);
+
 /* Plans for inputs of h x w; channels[i] is input i's channel count (NULL: the model's). */
 int nn_graph_plan(NnGraph *g, const int *channels, int h, int w);
 /* Device tensors of a graph input / output by blob name (NULL if none, or not planned). */

@@ -140,20 +140,26 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
             }
             const float qa = res_a / p->res_scale, qb = res_b / p->res_scale;
             const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
-            const float wa = tb * conf_a * (1.0f - tap_read(&kb, occ_b)) + 1e-4f * tb;
-            const float wb = ta * conf_b * (1.0f - tap_read(&ka, occ_a)) + 1e-4f * ta;
-            const float norm = 1.0f / (wa + wb);
-            if (p->cubic) {
-                float acc[SYNTH_MAX_CHANNELS] = { 0 };
-                add_cubic(a, plane, p->c, w, h, ya_x, ya_y, wa * norm, acc);
-                add_cubic(b, plane, p->c, w, h, yb_x, yb_y, wb * norm, acc);
+            const float wa = tb * (conf_a * (1.0f - tap_read(&kb, occ_b)) + p->floor);
+            const float wb = ta * (conf_b * (1.0f - tap_read(&ka, occ_a)) + p->floor);
+            const float norm = 1.0f / (wa + wb), na = wa * norm, nb = wb * norm;
+            float lin[SYNTH_MAX_CHANNELS], d2 = 0.0f;
+            for (int c = 0; c < p->c; c++) {
+                const float sa_c = tap_read(&ka, a + c * plane);
+                const float sb_c = tap_read(&kb, b + c * plane);
+                lin[c] = na * sa_c + nb * sb_c;
+                d2 += (sa_c - sb_c) * (sa_c - sb_c);
+            }
+            if (p->cubic_sigma > 0.0f) {
+                const float sharp = expf(-d2 / ((float)p->c * p->cubic_sigma * p->cubic_sigma));
+                float cub[SYNTH_MAX_CHANNELS] = { 0 };
+                add_cubic(a, plane, p->c, w, h, ya_x, ya_y, na, cub);
+                add_cubic(b, plane, p->c, w, h, yb_x, yb_y, nb, cub);
                 for (int c = 0; c < p->c; c++)
-                    out[c * plane + i] = acc[c];
+                    out[c * plane + i] = lin[c] + sharp * (cub[c] - lin[c]);
             } else {
                 for (int c = 0; c < p->c; c++)
-                    out[c * plane + i] = (wa * tap_read(&ka, a + c * plane) +
-                                          wb * tap_read(&kb, b + c * plane)) *
-                                         norm;
+                    out[c * plane + i] = lin[c];
             }
         }
     }
@@ -190,7 +196,8 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
         if (all[k]->h != a->h || all[k]->w != a->w)
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
-        params->candidates < 1 || params->candidates > 2 ||
+        params->candidates < 1 || params->candidates > 2 || !(params->floor > 0.0f) ||
+        !(params->cubic_sigma >= 0.0f) ||
         !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;

@@ -14,14 +14,19 @@
  *   This inverts the flow at time t (instead of the approximation of Jiang et al., "Super
  *   SloMo", CVPR 2018, eq. 4, which it generalises).
  * Merge: conf = 1 / (1 + (res / res_scale)^2) per side, and
- *   wa = (1 - t) conf_a (1 - occ_b(z)) + 1e-4 (1 - t),  wb = t conf_b (1 - occ_a(y)) + 1e-4 t
- *   (a point of b that a never shows cannot come from a, and the other way round),
- *   out = (wa a(y) + wb b(z)) / (wa + wb). Frames are sampled bicubically when cubic != 0
- *   (Keys' kernel, a = -0.5: at half-pixel positions bilinear sampling visibly blurs
- *   texture), else bilinearly; flows and masks always bilinearly; tap coordinates clamp
- *   to the image.
- * params: c, h, w, iterations (>= 0), cubic (0 or 1), candidates (1 or 2), t (0 < t < 1),
- * occ_weight (>= 0), res_scale (> 0).
+ *   wa = (1 - t) (conf_a (1 - occ_b(z)) + floor),  wb = t (conf_b (1 - occ_a(y)) + floor)
+ *   (a point of b that a never shows cannot come from a, and the other way round; the
+ *   floor keeps some of both sides, since a failed consistency check is more often a flow
+ *   error than an occlusion, where averaging costs less than a wrong choice),
+ *   lin = (wa a_lin(y) + wb b_lin(z)) / (wa + wb) with bilinear samples;
+ *   with cubic_sigma > 0, also cub = the same with bicubic samples (Keys' kernel, a = -0.5:
+ *   at half-pixel positions bilinear sampling visibly blurs texture) and
+ *   out = s cub + (1 - s) lin, s = exp(-d2 / cubic_sigma^2), d2 = mean over channels of
+ *   (a_lin(y) - b_lin(z))^2: sharp where both sides agree (the flow is right), the softer
+ *   bilinear blend where they do not; cubic_sigma == 0: out = lin.
+ *   Flows and masks are always sampled bilinearly; all taps clamp to the image.
+ * params: c, h, w, iterations (>= 0), candidates (1 or 2), t (0 < t < 1), occ_weight (>= 0),
+ * res_scale (> 0), floor (> 0), cubic_sigma (>= 0).
  * Rows: one per image row. */
 #ifndef WEFT_OPS_SYNTH_MERGE_H
 #define WEFT_OPS_SYNTH_MERGE_H
@@ -29,8 +34,8 @@
 #include "core/device.h"
 
 typedef struct OpSynthMergeParams {
-    int32_t c, h, w, iterations, cubic, candidates;
-    float t, occ_weight, res_scale;
+    int32_t c, h, w, iterations, candidates;
+    float t, occ_weight, res_scale, floor, cubic_sigma;
 } OpSynthMergeParams;
 
 extern const OpInfo op_info_synth_merge;

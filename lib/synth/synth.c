@@ -52,12 +52,12 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
  * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
  * approximation checked by its residual) and bilinear sampling, for 1080p throughput. */
 static const OpSynthMergeParams merge_presets[] = {
-    [WEFT_QUALITY_FAST] = { .iterations = 0, .candidates = 1, .cubic = 0, .occ_weight = 1.0f,
-                            .res_scale = 1.0f },
-    [WEFT_QUALITY_MEDIUM] = { .iterations = 2, .candidates = 2, .cubic = 1, .occ_weight = 1.0f,
-                              .res_scale = 1.0f },
-    [WEFT_QUALITY_HIGH] = { .iterations = 3, .candidates = 2, .cubic = 1, .occ_weight = 1.0f,
-                            .res_scale = 1.0f },
+    [WEFT_QUALITY_FAST] = { .iterations = 0, .candidates = 1, .occ_weight = 1.0f,
+                            .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.0f },
+    [WEFT_QUALITY_MEDIUM] = { .iterations = 2, .candidates = 2, .occ_weight = 1.0f,
+                              .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.05f },
+    [WEFT_QUALITY_HIGH] = { .iterations = 3, .candidates = 2, .occ_weight = 1.0f,
+                            .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.05f },
 };
 
 int synth_set_quality(Synth *s, int quality)
@@ -67,11 +67,11 @@ int synth_set_quality(Synth *s, int quality)
     s->merge = merge_presets[quality];
     const char *env = getenv("WEFT_SYNTH_PARAMS");
     if (env) {
-        float it, ow, rs, cu, ca;
-        if (sscanf(env, "%f,%f,%f,%f,%f", &it, &ow, &rs, &cu, &ca) == 5)
-            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .cubic = (int)cu,
-                                             .candidates = (int)ca, .occ_weight = ow,
-                                             .res_scale = rs };
+        float it, ca, ow, rs, fl, cs;
+        if (sscanf(env, "%f,%f,%f,%f,%f,%f", &it, &ca, &ow, &rs, &fl, &cs) == 6)
+            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .candidates = (int)ca,
+                                             .occ_weight = ow, .res_scale = rs, .floor = fl,
+                                             .cubic_sigma = cs };
     }
     return 0;
 }

@@ -56,6 +56,53 @@ def psnr(a, b):
     return 99.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
 
 
+def run_weft(args, model, a, b, t, out):
+    cmd = [args.weft, 'interpolate', a, b, '-t', str(t), '-o', out, '--method', 'rife',
+           '--model', model, '--device', args.device]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def check_sizes(args, model, data, tmp):
+    """Padding and cropping: any size gives what the padded picture gives, cropped."""
+    failed = False
+    src = [cv2.imread(os.path.join(data, 'middlebury', 'frames', 'Urban2', f))
+           for f in ('frame10.png', 'frame11.png')]
+    for size in args.sizes.split(','):
+        w, h = (int(v) for v in size.split('x'))
+        pw, ph = (w + 31) // 32 * 32, (h + 31) // 32 * 32
+        names = []
+        for k, img in enumerate(src):
+            crop = img[:h, :w]
+            padded = np.zeros((ph, pw, 3), np.uint8)
+            padded[:h, :w] = crop
+            names.append((os.path.join(tmp, 'c%d.png' % k), os.path.join(tmp, 'p%d.png' % k)))
+            cv2.imwrite(names[-1][0], crop)
+            cv2.imwrite(names[-1][1], padded)
+        out_c, out_p = os.path.join(tmp, 'oc.png'), os.path.join(tmp, 'op.png')
+        r1 = run_weft(args, model, names[0][0], names[1][0], 0.75, out_c)
+        r2 = run_weft(args, model, names[0][1], names[1][1], 0.75, out_p)
+        if r1.returncode or r2.returncode:
+            print('FAIL size %s: weft exited %d/%d: %s %s' % (size, r1.returncode, r2.returncode,
+                                                            r1.stderr.strip(), r2.stderr.strip()))
+            failed = True
+            continue
+        a = cv2.imread(out_c)
+        b = cv2.imread(out_p)[:h, :w]
+        d = int(np.abs(a.astype(int) - b.astype(int)).max()) if a.shape == b.shape else 999
+        # the C path is exact; Vulkan may round a value differently
+        ok = d <= (0 if args.device == 'cpu' else 1)
+        failed |= not ok
+        print('%s size %s (padded %dx%d) t=0.75: max difference %d to the padded run' % (
+            'ok  ' if ok else 'FAIL', size, pw, ph, d))
+    one = os.path.join(tmp, 'one.png')
+    cv2.imwrite(one, src[0][:1, :1])
+    r = run_weft(args, model, one, one, 0.5, os.path.join(tmp, 'o1.png'))
+    ok = r.returncode != 0 and 'at least' in r.stderr
+    failed |= not ok
+    print('%s size 1x1 refused: %s' % ('ok  ' if ok else 'FAIL', r.stderr.strip()))
+    return failed
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--weft', required=True)
@@ -65,6 +112,10 @@ def main():
     ap.add_argument('--limit', type=int, default=0, help='first N triplets per set (0: all)')
     ap.add_argument('--floor', type=float, default=50.0)
     ap.add_argument('--reference', default='rife-v4.6-synthetic')
+    ap.add_argument('--sizes', default='',
+                    help='also check odd sizes, e.g. 583x387,33x17: the result for a WxH crop '
+                         'must equal the result for that crop zero-padded to the next '
+                         'multiple of 32 and cropped back (t = 0.75); 1x1 must be refused')
     args = ap.parse_args()
 
     shared = os.environ.get('WEFT_SHARED', os.path.join(os.path.dirname(__file__), '..', '..',
@@ -86,7 +137,9 @@ def main():
         if r.returncode != 0:
             print('FAIL: weft-convert: ' + r.stderr.strip())
             return 1
-        for name in args.sets.split(','):
+        if args.sizes:
+            failed |= check_sizes(args, model, data, tmp)
+        for name in args.sets.split(',') if args.sets else []:
             refdir = os.path.join(refroot, name)
             if not os.path.isdir(refdir):
                 print('FAIL: no reference outputs for set %s' % name)

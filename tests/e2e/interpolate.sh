@@ -91,6 +91,13 @@ PY
     fi
 fi
 
+# The C path is deterministic: the same picture for any thread count
+if [ "$DEVICE" = cpu ] && run 0.5 one_thread.png --threads 1 && run 0.5 two_threads.png --threads 2
+then
+    cmp -s one_thread.png two_threads.png && pass "--threads 1 and 2 give the same picture" ||
+        fail "--threads 1 and --threads 2 give different pictures"
+fi
+
 # A grey PNG stays grey; a 16-bit grey PNG stays 16-bit.
 gen -i a.png -pix_fmt gray ga.png
 gen -i b.png -pix_fmt gray gb.png

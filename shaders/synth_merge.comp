@@ -3,8 +3,8 @@
 // inverting the flow at t with a fixed-point iteration from one or two starts per side
 // ("candidates"; with one, its score is not needed and its value does not matter); contract
 // in lib/ops/synth_merge.h. Same arithmetic order as the C code, so the choices between
-// starts (a comparison of scores) come out the same. Frames are sampled bicubically
-// (Keys, a = -0.5) when `cubic` is set, else bilinearly.
+// starts (a comparison of scores) come out the same. The blend of bilinear samples is made
+// sharper with bicubic ones (Keys, a = -0.5) where both sides agree, when cubic_sigma > 0.
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
 layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
@@ -14,8 +14,8 @@ layout(std430, set = 0, binding = 4) readonly buffer OccA { float occ_a[]; };
 layout(std430, set = 0, binding = 5) readonly buffer OccB { float occ_b[]; };
 layout(std430, set = 0, binding = 6) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
-    int c, h, w, iterations, cubic, candidates;
-    float t, occ_weight, res_scale;
+    int c, h, w, iterations, candidates;
+    float t, occ_weight, res_scale, floor, cubic_sigma;
 } p;
 
 // Bilinear tap set of a clamped position: indices 00, 01, 10, 11 and their weights.
@@ -198,22 +198,30 @@ void main()
     Tap ka = tap_at(ya.x, ya.y), kb = tap_at(yb.x, yb.y);
     precise float qa = res_a / p.res_scale, qb = res_b / p.res_scale;
     precise float conf_a = 1.0 / (1.0 + qa * qa), conf_b = 1.0 / (1.0 + qb * qb);
-    precise float wa = tb * conf_a * (1.0 - read_occ_b(kb)) + 1e-4 * tb;
-    precise float wb = ta * conf_b * (1.0 - read_occ_a(ka)) + 1e-4 * ta;
+    precise float wa = tb * (conf_a * (1.0 - read_occ_b(kb)) + p.floor);
+    precise float wb = ta * (conf_b * (1.0 - read_occ_a(ka)) + p.floor);
     precise float norm = 1.0 / (wa + wb);
-    if (p.cubic != 0) {
+    precise float na = wa * norm, nb = wb * norm;
+    float lin[4]; // the op allows at most 4 channels
+    precise float d2 = 0.0;
+    int channels = min(p.c, 4);
+    for (int c = 0; c < channels; c++) {
+        float sa_c = read_a(ka, c * plane), sb_c = read_b(kb, c * plane);
+        precise float l = na * sa_c + nb * sb_c;
+        lin[c] = l;
+        d2 += (sa_c - sb_c) * (sa_c - sb_c);
+    }
+    if (p.cubic_sigma > 0.0) {
+        precise float sharp = exp(-d2 / (float(p.c) * p.cubic_sigma * p.cubic_sigma));
         CubicTap ca = cubic_tap_at(ya.x, ya.y), cb = cubic_tap_at(yb.x, yb.y);
-        precise float wta = wa * norm, wtb = wb * norm;
-        for (int c = 0; c < p.c; c++) {
-            precise float value = wta * cubic_a(ca, c * plane);
-            value += wtb * cubic_b(cb, c * plane);
+        for (int c = 0; c < channels; c++) {
+            precise float cub = na * cubic_a(ca, c * plane);
+            cub += nb * cubic_b(cb, c * plane);
+            precise float value = lin[c] + sharp * (cub - lin[c]);
             dst[c * plane + i] = value;
         }
     } else {
-        for (int c = 0; c < p.c; c++) {
-            precise float value =
-                (wa * read_a(ka, c * plane) + wb * read_b(kb, c * plane)) * norm;
-            dst[c * plane + i] = value;
-        }
+        for (int c = 0; c < channels; c++)
+            dst[c * plane + i] = lin[c];
     }
 }

@@ -288,11 +288,12 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
                             .h = h,
                             .w = w,
                             .iterations = rng_int(r, 0, 6),
-                            .cubic = rng_int(r, 0, 1),
                             .candidates = rng_int(r, 1, 2),
                             .t = rng_uniform(r, 0.05f, 0.95f),
                             .occ_weight = rng_uniform(r, 0.0f, 4.0f),
-                            .res_scale = rng_uniform(r, 0.1f, 2.0f)};
+                            .res_scale = rng_uniform(r, 0.1f, 2.0f),
+                            .floor = rng_uniform(r, 1e-4f, 0.2f),
+                            .cubic_sigma = rng_int(r, 0, 1) ? rng_uniform(r, 0.02f, 0.5f) : 0.0f};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, c, h, w, 0, 1);
     case_tensor_smooth(k, c, h, w, 0, 1);
@@ -309,10 +310,18 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
 static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
 {
     int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13), s = rng_int(r, 1, 2);
-    OpNnConvParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .oh = (h - 1) / s + 1,
-                        .ow = (w - 1) / s + 1, .stride = s, .act = rng_int(r, 0, 2),
-                        .slope = rng_uniform(r, 0.0f, 0.5f), .has_res = rng_int(r, 0, 1),
-                        .res_act = rng_int(r, 0, 2), .res_slope = rng_uniform(r, 0.0f, 0.5f)};
+    OpNnConvParams p = {.cin = cin,
+                        .h = h,
+                        .w = w,
+                        .cout = cout,
+                        .oh = (h - 1) / s + 1,
+                        .ow = (w - 1) / s + 1,
+                        .stride = s,
+                        .act = rng_int(r, 0, 2),
+                        .slope = rng_uniform(r, 0.0f, 0.5f),
+                        .has_res = rng_int(r, 0, 1),
+                        .res_act = rng_int(r, 0, 2),
+                        .res_slope = rng_uniform(r, 0.0f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, cin, h, w, -1, 1);
     case_tensor(k, 1, 1, (int)nn_conv_packed_count(cout, cin), -0.4f, 0.4f);
@@ -324,7 +333,11 @@ static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
 static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
 {
     int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
-    OpNnDeconvParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .act = rng_int(r, 0, 2),
+    OpNnDeconvParams p = {.cin = cin,
+                          .h = h,
+                          .w = w,
+                          .cout = cout,
+                          .act = rng_int(r, 0, 2),
                           .slope = rng_uniform(r, 0.0f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, cin, h, w, -1, 1);
@@ -336,8 +349,8 @@ static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
 static void make_nn_unary(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
-    OpNnUnaryParams p = {.c = c, .h = h, .w = w, .mode = rng_int(r, 0, 1),
-                         .slope = rng_uniform(r, 0.0f, 0.5f)};
+    OpNnUnaryParams p = {
+        .c = c, .h = h, .w = w, .mode = rng_int(r, 0, 1), .slope = rng_uniform(r, 0.0f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, c, h, w, -4, 4);
     case_tensor(k, c, h, w, 0, 1);
@@ -363,8 +376,13 @@ static void make_nn_resize(CaseRng *r, int w, int h, OpCase *k)
         oh = rng_int(r, 1, 2 * h + 1);
         ow = rng_int(r, 1, 2 * w + 1);
     }
-    OpNnResizeParams p = {.c = c, .h = h, .w = w, .oh = oh, .ow = ow,
-                          .scale_y = (float)((double)h / oh), .scale_x = (float)((double)w / ow)};
+    OpNnResizeParams p = {.c = c,
+                          .h = h,
+                          .w = w,
+                          .oh = oh,
+                          .ow = ow,
+                          .scale_y = (float)((double)h / oh),
+                          .scale_x = (float)((double)w / ow)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, c, h, w, -1, 1);
     case_tensor(k, c, oh, ow, 0, 1);
@@ -374,8 +392,13 @@ static void make_nn_copy(CaseRng *r, int w, int h, OpCase *k)
 {
     int in_c = rng_int(r, 1, 6), out_c = rng_int(r, 1, 6);
     int n = rng_int(r, 1, in_c < out_c ? in_c : out_c);
-    OpNnCopyParams p = {.n = n, .h = h, .w = w, .in_c = in_c, .src_c = rng_int(r, 0, in_c - n),
-                        .out_c = out_c, .dst_c = rng_int(r, 0, out_c - n)};
+    OpNnCopyParams p = {.n = n,
+                        .h = h,
+                        .w = w,
+                        .in_c = in_c,
+                        .src_c = rng_int(r, 0, in_c - n),
+                        .out_c = out_c,
+                        .dst_c = rng_int(r, 0, out_c - n)};
     case_params(k, &p, sizeof(p));
     case_tensor(k, in_c, h, w, -1, 1);
     case_tensor(k, out_c, h, w, 0, 1);
@@ -384,7 +407,11 @@ static void make_nn_copy(CaseRng *r, int w, int h, OpCase *k)
 static void make_nn_binary(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4), bc = rng_int(r, 0, 1) ? 1 : c;
-    OpNnBinaryParams p = {.c = c, .h = h, .w = w, .op = rng_int(r, 0, 7), .b_channels = bc,
+    OpNnBinaryParams p = {.c = c,
+                          .h = h,
+                          .w = w,
+                          .op = rng_int(r, 0, 7),
+                          .b_channels = bc,
                           .use_scalar = rng_int(r, 0, 2) == 0,
                           .scalar = rng_uniform(r, 0.5f, 8.0f),
                           .coef_a = rng_uniform(r, 0.5f, 4.0f),

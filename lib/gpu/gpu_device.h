@@ -1,4 +1,16 @@
-/* Vulkan device extras beyond DeviceImpl (gpu_device_create is declared in core/device.h). */
+/* Vulkan device extras beyond DeviceImpl (gpu_device_create is declared in core/device.h).
+ *
+ * Environment variables the Vulkan device reads (all optional):
+ *   WEFT_VALIDATION=1           enable VK_LAYER_KHRONOS_validation with synchronization
+ *                               validation; its errors are logged at error level and counted
+ *   WEFT_GPU_PROFILE=1          time every dispatch (timestamp queries); per-op milliseconds
+ *                               at verbose level per batch, totals when the device closes
+ *   WEFT_GPU_CACHE=0            do not persist the pipeline cache (default: under
+ *                               $XDG_CACHE_HOME/weft, else ~/.cache/weft)
+ *   WEFT_GPU_STAGING=1          transfers through the staging buffer even where device
+ *                               memory could be mapped (tests the discrete-GPU path)
+ *   WEFT_GPU_DESCRIPTOR_POOL=1  descriptor sets from a pool even where push descriptors
+ *                               exist (tests the path of drivers without them) */
 #ifndef WEFT_GPU_GPU_DEVICE_H
 #define WEFT_GPU_GPU_DEVICE_H
 

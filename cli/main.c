@@ -132,7 +132,7 @@ static const Command command_table[] = {
     {"flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)", 2, 2,
      OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
     {"retime", "IN -o OUT [--fps R | --factor N]",
-     "convert a video (or image sequence) to a new frame rate", 1, 1,
+     "convert a video (or image sequence; - is a pipe) to a new frame rate", 1, 1,
      OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE, retime_hidden, cmd_retime},
 };
 
@@ -335,8 +335,6 @@ int main(int argc, char **argv)
 
     cli_setup_logging(&cli);
     cli_install_signal_handlers();
-    int status = cmd->run(&cli);
-    if (status == 0 && cli_interrupted())
-        status = cli_error(&cli, "interrupted");
-    return status ? 1 : 0;
+    /* an interruption after the output was committed changes nothing: the work is done */
+    return cmd->run(&cli) ? 1 : 0;
 }

@@ -32,7 +32,13 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
     /* the rate of an image sequence or a raw stream, which carry none */
     if (input_rate && (err = av_dict_set(&options, "framerate", input_rate, 0)) < 0)
         return report(cli, in, "open", err);
-    err = avformat_open_input(&in->format, path, NULL, &options);
+    /* "-" is standard input (a pipe: y4m, or any format libavformat can probe) */
+    const char *url = path;
+    if (!strcmp(path, "-")) {
+        url = "pipe:0";
+        in->path = "standard input";
+    }
+    err = avformat_open_input(&in->format, url, NULL, &options);
     int rate_unused = av_dict_count(options) > 0;
     av_dict_free(&options);
     if (err < 0)
@@ -41,7 +47,7 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
         cli_error(cli,
                   "'%s' has its own frame rate: --input-rate is only for image sequences "
                   "and raw video",
-                  path);
+                  in->path);
         return AVERROR(EINVAL);
     }
     if ((err = avformat_find_stream_info(in->format, NULL)) < 0)
@@ -49,11 +55,11 @@ int video_input_open(Cli *cli, VideoInput *in, const char *path, WeftPixelFormat
     const AVCodec *codec = NULL;
     int index = av_find_best_stream(in->format, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (index == AVERROR_STREAM_NOT_FOUND) {
-        cli_error(cli, "'%s' has no video stream", path);
+        cli_error(cli, "'%s' has no video stream", in->path);
         return AVERROR(EINVAL);
     }
     if (index < 0 || !codec) {
-        cli_error(cli, "cannot decode '%s': no decoder for its video", path);
+        cli_error(cli, "cannot decode '%s': no decoder for its video", in->path);
         return AVERROR_DECODER_NOT_FOUND;
     }
     in->stream = in->format->streams[index];

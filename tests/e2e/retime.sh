@@ -61,6 +61,12 @@ if [ $ALL_CASES -eq 1 ]; then
     n=$(count_frames piped.y4m)
     [ "$n" = 120 ] && pass "-o -: 120 y4m pictures on stdout" ||
         fail "-o -: '$n' pictures: $(cat err.txt)"
+    # and "-" as the input: a y4m pipe in
+    gen -i clip.mp4 -f yuv4mpegpipe clip.y4m
+    "$WEFT" retime - -o from_pipe.mkv --fps 60 --device "$DEVICE" <clip.y4m 2>err.txt
+    n=$(count_frames from_pipe.mkv 2>/dev/null)
+    [ "$n" = 120 ] && pass "retime - (y4m from standard input): 120 pictures" ||
+        fail "retime -: '$n' pictures: $(cat err.txt)"
 fi
 
 # A damaged picture in a video is left out (one note), not a failure: the library spans the

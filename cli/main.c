@@ -123,7 +123,7 @@ typedef struct Command {
 
 /* log-level is driven by -v in the tool */
 static const char *const one_shot_hidden[] = {"fps", "factor", "log-level", NULL};
-static const char *const flow_hidden[] = {"fps", "factor", "method", "log-level", NULL};
+static const char *const flow_hidden[] = {"fps", "factor", "method", "model", "log-level", NULL};
 static const char *const retime_hidden[] = {"log-level", NULL};
 
 static const Command command_table[] = {
@@ -160,14 +160,40 @@ static void print_usage(FILE *f)
                "  --version      print the version\n");
 }
 
+#define HELP_COLUMNS 100
+#define HELP_INDENT 27 /* "  " + 24-wide option column + " " */
+
+/* Prints one option: its spelling, then the help text word-wrapped to HELP_COLUMNS. */
 static void print_option(const char *left, const char *help, const char *range,
                          const char *default_text)
 {
-    printf("  %-24s %s", left, help);
-    if (range && *range)
-        printf(" [%s]", range);
-    if (default_text)
-        printf(" (default: %s)", *default_text ? default_text : "none");
+    char text[512];
+    int n = snprintf(text, sizeof(text), "%s", help);
+    if (range && *range && n >= 0 && n < (int)sizeof(text))
+        n += snprintf(text + n, sizeof(text) - n, " [%s]", range);
+    if (default_text && n >= 0 && n < (int)sizeof(text))
+        /* \x01: a space that does not break, keeping "(default: X)" on one line */
+        snprintf(text + n, sizeof(text) - n, " (default:\x01%s)",
+                 *default_text ? default_text : "none");
+    int column = printf("  %-24s", left);
+    if (column > HELP_INDENT - 1) { /* a long spelling: the text starts on the next line */
+        printf("\n%*s", HELP_INDENT - 1, "");
+        column = HELP_INDENT - 1;
+    }
+    for (const char *word = text; *word;) {
+        size_t length = strcspn(word, " ");
+        if (column + 1 + (int)length > HELP_COLUMNS && column > HELP_INDENT - 1) {
+            printf("\n%*s", HELP_INDENT - 1, "");
+            column = HELP_INDENT - 1;
+        }
+        putchar(' ');
+        for (size_t i = 0; i < length; i++)
+            putchar(word[i] == '\x01' ? ' ' : word[i]);
+        column += 1 + (int)length;
+        word += length;
+        while (*word == ' ')
+            word++;
+    }
     printf("\n");
 }
 

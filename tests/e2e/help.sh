@@ -20,10 +20,15 @@ fi
 check_options() { # COMMAND OPTION...
     local cmd=$1
     shift
-    if ! "$WEFT" "$cmd" --help >"$cmd.txt" 2>&1; then
+    if ! "$WEFT" "$cmd" --help >"$cmd.raw" 2>&1; then
         fail "weft $cmd --help failed"
         return
     fi
+    # join wrapped help text (continuation lines start with spaces only) to one line each
+    awk '/^  -/ { if (line) print line; line = $0; next }
+         /^   / && line { sub(/^ +/, " "); line = line $0; next }
+         { if (line) print line; line = ""; print }
+         END { if (line) print line }' "$cmd.raw" >"$cmd.txt"
     for opt in "$@"; do
         if grep -E "^  -" "$cmd.txt" | grep -Eq -- "(^|[ ,])$opt([ =,]|$)"; then
             pass "$cmd --help lists $opt"

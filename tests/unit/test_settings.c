@@ -20,6 +20,7 @@ static void test_defaults(void)
     CHECK(s.method == WEFT_METHOD_FLOW);
     CHECK(s.quality == WEFT_QUALITY_MEDIUM);
     CHECK(s.log_level == WEFT_LOG_INFO);
+    CHECK(s.model[0] == 0);
     CHECK(s.log == NULL);
     CHECK(s.log_opaque == NULL);
     weft_default_settings(NULL); /* must not crash */
@@ -93,7 +94,7 @@ static void test_bad_values(void)
         {"device", "vulkan:", 0},
         {"device", "-3", 1},
         {"device", "256", 1},
-        {"method", "rife", 0},
+        {"method", "dain", 0},
         {"method", "", 0},
         {"method", "FLOW", 0},
         {"quality", "ultra", 0},
@@ -169,7 +170,17 @@ static void test_good_values(void)
     CHECK(weft_settings_set(&s, "factor", "1") == 0 && s.factor == 1);
     CHECK(weft_settings_set(&s, "factor", "64") == 0 && s.factor == 64);
     CHECK(weft_settings_set(&s, "method", "blend") == 0 && s.method == WEFT_METHOD_BLEND);
+    CHECK(weft_settings_set(&s, "method", "rife") == 0 && s.method == WEFT_METHOD_RIFE);
     CHECK(weft_settings_set(&s, "method", "flow") == 0 && s.method == WEFT_METHOD_FLOW);
+    CHECK(weft_settings_set(&s, "model", "/models/rife-v4.6.weft") == 0 &&
+          strcmp(s.model, "/models/rife-v4.6.weft") == 0);
+    /* a path longer than the field: an error, not a truncated path */
+    char long_path[sizeof(s.model) + 10];
+    memset(long_path, 'm', sizeof(long_path) - 1);
+    long_path[sizeof(long_path) - 1] = 0;
+    before = s;
+    CHECK(weft_settings_set(&s, "model", long_path) < 0);
+    CHECK(memcmp(&before, &s, sizeof(s)) == 0);
     CHECK(weft_settings_set(&s, "quality", "fast") == 0 && s.quality == WEFT_QUALITY_FAST);
     CHECK(weft_settings_set(&s, "quality", "high") == 0 && s.quality == WEFT_QUALITY_HIGH);
     CHECK(weft_settings_set(&s, "log-level", "debug") == 0 && s.log_level == WEFT_LOG_DEBUG);

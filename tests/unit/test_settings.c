@@ -197,8 +197,8 @@ static void test_good_values(void)
 
 static void test_setting_info(void)
 {
-    static const char *const documented[] = {"device", "threads", "fps",      "factor",
-                                             "method", "quality", "log-level"};
+    static const char *const documented[] = {"device", "threads", "fps",     "factor",
+                                             "method", "model",   "quality", "log-level"};
     int count = 0;
     while (weft_setting_info(count) && count < 1000)
         count++;

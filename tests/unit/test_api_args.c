@@ -43,9 +43,9 @@ static void test_open(LogCapture *capture)
 
     /* settings filled by hand with values outside their ranges */
 
-    WeftSettings bad[8];
+    WeftSettings bad[10];
     int num_bad = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 10; i++) {
         bad[i] = s;
         bad[i].device = WEFT_DEVICE_CPU;
     }
@@ -57,6 +57,8 @@ static void test_open(LogCapture *capture)
     bad[num_bad++].method = 99;
     bad[num_bad++].quality = -1;
     memset(bad[num_bad++].device_name, 'x', sizeof(s.device_name)); /* no terminator */
+    bad[num_bad++].method = WEFT_METHOD_RIFE;           /* needs a model, and none is set */
+    memset(bad[num_bad++].model, 'm', sizeof(s.model)); /* no terminator */
     for (int i = 0; i < num_bad; i++) {
         c = (WeftContext *)&s;
         int errors_before = capture->errors;

@@ -6,6 +6,7 @@
 #include "nn/nn_graph.h"
 #include "ops/nn_binary.h"
 #include "ops/nn_conv.h"
+#include "ops/nn_conv_wino.h"
 #include "ops/nn_copy.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_pixel_shuffle.h"
@@ -38,6 +39,7 @@ typedef struct Layer {
     int n_reads, n_writes;
     int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
     int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
+    int wino;              /* stride-1 conv run by Winograd F(2x2, 3x3) (nn_conv_wino) */
     float res_slope;
 } Layer;
 
@@ -105,8 +107,12 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
         l->cout < 1 || (b && (b->ndim != 1 || b->dims[0] != l->cout)) || n->n_in != 1)
         return node_error(g, n, -EINVAL, "weights do not match the layer");
     l->cin = w->dims[1];
-    size_t count =
-        deconv ? nn_deconv_packed_count(l->cout, l->cin) : nn_conv_packed_count(l->cout, l->cin);
+    /* Winograd on the C path (2.25x fewer multiplies); the direct kernel on Vulkan, where
+     * it is the better-tuned shader */
+    l->wino = !deconv && l->stride == 1 && !strcmp(g->dev->impl->kind, "cpu");
+    size_t count = deconv    ? nn_deconv_packed_count(l->cout, l->cin)
+                   : l->wino ? nn_conv_wino_packed_count(l->cout, l->cin)
+                             : nn_conv_packed_count(l->cout, l->cin);
     int bias_n = (l->cout + 7) / 8 * 8;
     float *packed = malloc(count * sizeof(float)), *bias = calloc((size_t)bias_n, sizeof(float));
     int err = -ENOMEM;
@@ -114,6 +120,8 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
         goto done;
     if (deconv)
         nn_deconv_pack(w->data, l->cout, l->cin, packed);
+    else if (l->wino)
+        nn_conv_wino_pack(w->data, l->cout, l->cin, packed);
     else
         nn_conv_pack(w->data, l->cout, l->cin, packed);
     if (b)
@@ -644,6 +652,10 @@ static int run_layer(NnGraph *g, Layer *l)
     case L_FUSED:
         return 0;
     case L_CONV:
+        if (l->wino)
+            return op_nn_conv_wino(g->dev, in, &l->weights, &l->bias, l->act, l->slope,
+                                   l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL,
+                                   l->res_act, l->res_slope, out);
         return op_nn_conv_res(g->dev, in, &l->weights, &l->bias, l->stride, l->act, l->slope,
                               l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL, l->res_act,
                               l->res_slope, out);

@@ -16,6 +16,7 @@
 #include "ops/occlusion.h"
 #include "ops/synth_merge.h"
 #include "ops/nn_conv.h"
+#include "ops/nn_conv_wino.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_unary.h"
 #include "ops/nn_pixel_shuffle.h"
@@ -39,6 +40,7 @@ const OpInfo *const op_table[] = {
     &op_info_occlusion,
     &op_info_synth_merge,
     &op_info_nn_conv,
+    &op_info_nn_conv_wino,
     &op_info_nn_deconv,
     &op_info_nn_unary,
     &op_info_nn_pixel_shuffle,

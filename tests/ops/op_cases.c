@@ -12,6 +12,7 @@
 #include "ops/median.h"
 #include "ops/nn_binary.h"
 #include "ops/nn_conv.h"
+#include "ops/nn_conv_wino.h"
 #include "ops/nn_copy.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_pad.h"
@@ -330,6 +331,20 @@ static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, cout, p.oh, p.ow, 0, 1);
 }
 
+static void make_nn_conv_wino(CaseRng *r, int w, int h, OpCase *k)
+{
+    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
+    OpNnConvWinoParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .act = rng_int(r, 0, 2),
+                            .slope = rng_uniform(r, 0.0f, 0.5f), .has_res = rng_int(r, 0, 1),
+                            .res_act = rng_int(r, 0, 2), .res_slope = rng_uniform(r, 0.0f, 0.5f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, cin, h, w, -1, 1);
+    case_tensor(k, 1, 1, (int)nn_conv_wino_packed_count(cout, cin), -0.4f, 0.4f);
+    case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
+    case_tensor(k, cout, h, w, -1, 1);
+    case_tensor(k, cout, h, w, 0, 1);
+}
+
 static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
 {
     int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
@@ -464,6 +479,7 @@ const OpCaseDef op_cases[] = {
     {"occlusion", 1e-4f, make_occlusion},
     {"synth_merge", 1e-4f, make_synth_merge},
     {"nn_conv", 1e-4f, make_nn_conv},
+    {"nn_conv_wino", 1e-4f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_unary", 1e-5f, make_nn_unary},
     {"nn_pixel_shuffle", 0.0f, make_nn_pixel_shuffle},

@@ -9,28 +9,6 @@ static int nn_binary_rows(const void *params, WeftTensor *const *t)
     return p->c * p->h;
 }
 
-static inline float apply(int op, float x, float y)
-{
-    switch (op) {
-    case NN_BIN_ADD:
-        return x + y;
-    case NN_BIN_SUB:
-        return x - y;
-    case NN_BIN_MUL:
-        return x * y;
-    case NN_BIN_DIV:
-        return x / y;
-    case NN_BIN_MAX:
-        return fmaxf(x, y);
-    case NN_BIN_MIN:
-        return fminf(x, y);
-    case NN_BIN_RSUB:
-        return y - x;
-    default:
-        return y / x;
-    }
-}
-
 /* One loop per op so each is vectorised (no switch per element). */
 #define BINARY_LOOP(expr)                                                                          \
     for (int x = 0; x < w; x++) {                                                                  \

@@ -101,7 +101,7 @@ upstream=${upstream%%-*}
 configure_flags=(
     --disable-everything --disable-autodetect --disable-doc --disable-debug
     --disable-ffplay --disable-network --enable-gpl --enable-version3
-    --enable-zlib --enable-libx264 --enable-libvpx --enable-libaom
+    --enable-zlib --enable-libx264 --enable-libvpx --enable-libaom --enable-vulkan
     --enable-protocol=file,pipe
     --enable-indev=lavfi
     --enable-demuxer=mov,matroska,webm_dash_manifest,image2,image2pipe,png_pipe,rawvideo,yuv4mpegpipe,wav,aac,mp3,h264,hevc,ivf,nut,avi,mpegts,concat

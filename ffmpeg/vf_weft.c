@@ -19,12 +19,18 @@
  * Pictures cross without copies on the filter's side: input frames are described to the
  * library in place (it takes its own copy, as for any caller), and output pictures the
  * library allocated become the frames' buffers.
+ *
+ * Vulkan frames (AV_PIX_FMT_VULKAN, e.g. after hwupload) are accepted: they are read back
+ * to host memory for the library and its output is uploaded into frames of the input's
+ * frames context. The library does not (yet) share FFmpeg's VkDevice, so this costs a
+ * download and an upload per frame.
  */
 
 #include <string.h>
 
 #include <weft/weft.h>
 
+#include "libavutil/hwcontext.h"
 #include "libavutil/imgutils.h"
 #include "libavutil/internal.h"
 #include "libavutil/opt.h"
@@ -42,6 +48,11 @@ typedef struct WeftFilterContext {
     WeftSettings settings;
     WeftContext *weft;
 
+    /* Vulkan frames (AV_PIX_FMT_VULKAN): read back to sw_format before the library and
+     * uploaded to the output link's frames context after it */
+    int hw;
+    enum AVPixelFormat sw_format;
+
     AVFrame *held;      /* the last source frame, not yet given to the library */
     AVFrame *props;     /* properties (colour, aspect, side data) for output frames */
     int64_t last_pts;   /* pts of the last frame accepted, AV_NOPTS_VALUE before one */
@@ -49,6 +60,7 @@ typedef struct WeftFilterContext {
     int64_t end_pts;    /* end of the last output frame, in the output time base */
     int input_done;     /* the end of the stream was given to the library */
     int warned_missing_pts;
+    int warned_interlaced;
 } WeftFilterContext;
 
 #define OFFSET(x) offsetof(WeftFilterContext, x)
@@ -99,6 +111,7 @@ static const enum AVPixelFormat pix_fmts[] = {
     AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P,
     AV_PIX_FMT_GBRP, AV_PIX_FMT_RGB24, AV_PIX_FMT_RGBA,
     AV_PIX_FMT_GRAY8, AV_PIX_FMT_GRAY16LE,
+    AV_PIX_FMT_VULKAN,
     AV_PIX_FMT_NONE
 };
 
@@ -224,16 +237,56 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_frame_free(&s->props);
 }
 
+static int make_output_frames(AVFilterContext *ctx, const AVHWFramesContext *in)
+{
+    AVFilterLink *outlink = ctx->outputs[0];
+    AVHWFramesContext *out;
+    int err;
+
+    av_buffer_unref(&outlink->hw_frames_ctx);
+    outlink->hw_frames_ctx = av_hwframe_ctx_alloc(in->device_ref);
+    if (!outlink->hw_frames_ctx)
+        return AVERROR(ENOMEM);
+    out            = (AVHWFramesContext *)outlink->hw_frames_ctx->data;
+    out->format    = AV_PIX_FMT_VULKAN;
+    out->sw_format = in->sw_format;
+    out->width     = in->width;
+    out->height    = in->height;
+    if ((err = av_hwframe_ctx_init(outlink->hw_frames_ctx)) < 0) {
+        av_log(ctx, AV_LOG_ERROR, "Cannot make Vulkan frames for the output: %s\n",
+               av_err2str(err));
+        av_buffer_unref(&outlink->hw_frames_ctx);
+        return err;
+    }
+    return 0;
+}
+
 static int config_output(AVFilterLink *outlink)
 {
     AVFilterContext *ctx = outlink->src;
     WeftFilterContext *s = ctx->priv;
     AVFilterLink *inlink = ctx->inputs[0];
     const WeftSettings *set = &s->settings;
+    int err;
 
-    if (weft_format_of(inlink->format) == WEFT_PIX_NONE) {
-        av_log(ctx, AV_LOG_ERROR, "Unsupported pixel format %s.\n",
-               av_get_pix_fmt_name(inlink->format));
+    s->hw        = inlink->format == AV_PIX_FMT_VULKAN;
+    s->sw_format = inlink->format;
+    if (s->hw) {
+        const AVHWFramesContext *frames;
+        if (!inlink->hw_frames_ctx) {
+            av_log(ctx, AV_LOG_ERROR, "Vulkan frames without a frames context.\n");
+            return AVERROR(EINVAL);
+        }
+        frames       = (const AVHWFramesContext *)inlink->hw_frames_ctx->data;
+        s->sw_format = frames->sw_format;
+        /* output frames come from a pool of our own on the same device (reusing the
+         * input's pool lets an upstream filter's frames and ours alias each other) */
+        if ((err = make_output_frames(ctx, frames)) < 0)
+            return err;
+    }
+    if (weft_format_of(s->sw_format) == WEFT_PIX_NONE) {
+        av_log(ctx, AV_LOG_ERROR, "Unsupported pixel format %s%s.\n",
+               av_get_pix_fmt_name(s->sw_format), s->hw ? " (in Vulkan frames)" : "");
         return AVERROR(EINVAL);
     }
     if (set->fps.num > 0) {
@@ -331,6 +384,11 @@ static int accept_frame(AVFilterContext *ctx, AVFrame *frame)
         av_frame_free(&frame);
         return 0;
     }
+    if (frame->interlaced_frame && !s->warned_interlaced) {
+        av_log(ctx, AV_LOG_WARNING, "Interlaced frames are treated as progressive; "
+               "deinterlace first (e.g. bwdif) for correct motion.\n");
+        s->warned_interlaced = 1;
+    }
     if (frame->width != inlink->w || frame->height != inlink->h) {
         av_log(ctx, AV_LOG_ERROR, "Frame size changed mid-stream (%dx%d to %dx%d).\n",
                inlink->w, inlink->h, frame->width, frame->height);
@@ -407,7 +465,7 @@ static int wrap_picture(AVFilterContext *ctx, WeftPicture *pic, AVFrame **out)
 
     for (int i = 0; i < 4; i++)
         linesizes[i] = pic->stride[i];
-    err = av_image_fill_plane_sizes(sizes, outlink->format, pic->height, linesizes);
+    err = av_image_fill_plane_sizes(sizes, s->sw_format, pic->height, linesizes);
     if (err < 0)
         goto fail;
     for (int i = 0; i < 4; i++)
@@ -431,7 +489,7 @@ static int wrap_picture(AVFilterContext *ctx, WeftPicture *pic, AVFrame **out)
 
     if ((err = av_frame_copy_props(frame, s->props)) < 0)
         goto fail;
-    frame->format = outlink->format;
+    frame->format = s->sw_format;
     frame->width  = kept->width;
     frame->height = kept->height;
     for (int i = 0; i < 4 && kept->data[i]; i++) {
@@ -471,6 +529,63 @@ fail:
     return err;
 }
 
+/* Vulkan frames: the library works on host pictures (it does not share FFmpeg's Vulkan
+ * device), so source frames are read back and output frames uploaded. */
+static int download_frame(AVFilterContext *ctx, AVFrame **frame)
+{
+    WeftFilterContext *s = ctx->priv;
+    AVFrame *sw = av_frame_alloc();
+    int err;
+
+    if (!sw)
+        return AVERROR(ENOMEM);
+    sw->format = s->sw_format;
+    if ((err = av_hwframe_transfer_data(sw, *frame, 0)) < 0 ||
+        (err = av_frame_copy_props(sw, *frame)) < 0) {
+        av_log(ctx, AV_LOG_ERROR, "Cannot read a Vulkan frame back: %s\n", av_err2str(err));
+        av_frame_free(&sw);
+        return err;
+    }
+    av_frame_free(frame);
+    *frame = sw;
+    return 0;
+}
+
+static int upload_frame(AVFilterContext *ctx, AVFrame **frame)
+{
+    AVFilterLink *outlink = ctx->outputs[0];
+    AVFrame *hw = av_frame_alloc();
+    int err;
+
+    if (!hw)
+        return AVERROR(ENOMEM);
+    if ((err = av_hwframe_get_buffer(outlink->hw_frames_ctx, hw, 0)) < 0)
+        goto fail;
+    /* FFmpeg 5.1's Vulkan upload may read the host picture in place (imported host memory)
+     * after av_hwframe_transfer_data() returns; it holds every buffer of the hw frame until
+     * the copy has run, so the picture rides along as one of them */
+    for (int i = 0; i < FF_ARRAY_ELEMS(hw->buf); i++) {
+        if (!hw->buf[i]) {
+            if (!(hw->buf[i] = av_buffer_ref((*frame)->buf[0]))) {
+                err = AVERROR(ENOMEM);
+                goto fail;
+            }
+            break;
+        }
+    }
+    if ((err = av_hwframe_transfer_data(hw, *frame, 0)) < 0 ||
+        (err = av_frame_copy_props(hw, *frame)) < 0)
+        goto fail;
+    av_frame_free(frame);
+    *frame = hw;
+    return 0;
+
+fail:
+    av_log(ctx, AV_LOG_ERROR, "Cannot upload a Vulkan frame: %s\n", av_err2str(err));
+    av_frame_free(&hw);
+    return err;
+}
+
 static int activate(AVFilterContext *ctx)
 {
     WeftFilterContext *s = ctx->priv;
@@ -488,6 +603,10 @@ static int activate(AVFilterContext *ctx)
     if (err == 0) {
         if ((err = wrap_picture(ctx, &pic, &frame)) < 0)
             return err;
+        if (s->hw && (err = upload_frame(ctx, &frame)) < 0) {
+            av_frame_free(&frame);
+            return err;
+        }
         s->end_pts = frame->pts + FFMAX(frame->pkt_duration, 1);
         ff_filter_set_ready(ctx, 100); /* there may be more before more input */
         return ff_filter_frame(outlink, frame);
@@ -511,6 +630,10 @@ static int activate(AVFilterContext *ctx)
     if (err < 0)
         return err;
     if (err > 0) {
+        if (s->hw && (err = download_frame(ctx, &frame)) < 0) {
+            av_frame_free(&frame);
+            return err;
+        }
         if ((err = accept_frame(ctx, frame)) < 0)
             return err;
         ff_filter_set_ready(ctx, 100);
@@ -554,4 +677,5 @@ const AVFilter ff_vf_weft = {
     FILTER_INPUTS(weft_inputs),
     FILTER_OUTPUTS(weft_outputs),
     FILTER_PIXFMTS_ARRAY(pix_fmts),
+    .flags_internal = FF_FILTER_FLAG_HWFRAME_AWARE,
 };

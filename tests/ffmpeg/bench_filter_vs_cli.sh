@@ -36,28 +36,42 @@ trap 'rm -rf "$work"' EXIT
     -c:v libx264 -preset veryfast -crf 16 -pix_fmt yuv420p "$work/clip.mp4"
 frames_out=$((seconds * 60))
 
-# run NAME COMMAND...: wall seconds of each repetition, then min and median
-run() {
+# time_ms COMMAND...: wall milliseconds of one run
+time_ms() {
+    local start end
+    start=$(date +%s%N)
+    "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+    end=$(date +%s%N)
+    echo $(((end - start) / 1000000))
+}
+
+# summary NAME MS...: min and median
+summary() {
     local name=$1
     shift
-    local times=()
-    for _ in $(seq "$reps"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
-        end=$(date +%s%N)
-        times+=("$(((end - start) / 1000000))")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v n="$frames_out" '
+    printf '%s\n' "$@" | sort -n | awk -v name="$name" -v n="$frames_out" '
         { t[NR] = $1 / 1000 }
         END { med = t[int((NR + 1) / 2)];
               printf "%-8s min %7.2f s  median %7.2f s  (%.2f output frames/s at the median)\n",
                      name, t[1], med, n / med }'
 }
 
-echo "1080p30 -> 60 fps, $seconds s ($frames_out output frames), device $device, $reps runs each, $(nproc) CPU threads"
-run cli "$weft" retime "$work/clip.mp4" -o "$work/cli.y4m" --fps 60 --device "$device"
-run filter "$ffmpeg" -nostdin -v error -y -i "$work/clip.mp4" -vf "weft=fps=60:device=$device" \
-    -f yuv4mpegpipe "$work/filter.y4m"
-cmp -s "$work/cli.y4m" "$work/filter.y4m" && echo "outputs: byte-identical y4m files" ||
+echo "1080p30 -> 60 fps, $seconds s ($frames_out output frames), device $device, $reps runs each (alternating), $(nproc) CPU threads"
+cli_ms=()
+filter_ms=()
+# alternating runs, so a machine whose load changes treats both alike
+for _ in $(seq "$reps"); do
+    cli_ms+=("$(time_ms "$weft" retime "$work/clip.mp4" -o "$work/cli.y4m" --fps 60 --device "$device")")
+    filter_ms+=("$(time_ms "$ffmpeg" -nostdin -v error -y -i "$work/clip.mp4" \
+        -vf "weft=fps=60:device=$device" -f yuv4mpegpipe "$work/filter.y4m")")
+done
+summary cli "${cli_ms[@]}"
+summary filter "${filter_ms[@]}"
+cli_med=$(printf '%s\n' "${cli_ms[@]}" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+filter_med=$(printf '%s\n' "${filter_ms[@]}" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+awk -v c="$cli_med" -v f="$filter_med" 'BEGIN { printf "filter/cli wall time (medians): %.3f\n", f / c }'
+if cmp -s "$work/cli.y4m" "$work/filter.y4m"; then
+    echo "outputs: byte-identical y4m files"
+else
     echo "outputs: the y4m files differ (headers or pictures)"
+fi

@@ -26,10 +26,10 @@ static const FlowPreset presets[] = {
     },
     [WEFT_QUALITY_HIGH] = {
         .max_levels = 8, .coarsest_min_size = 8, .finest_level = 0, .dis_finest_level = 0,
-        .patch_size = 8, .patch_stride = 2, .dis_iterations = 16, .dis_propagations = 2,
-        .dis_propagation_iterations = 4, .var_warps = 2, .var_outer = 5, .var_inner = 5,
+        .patch_size = 8, .patch_stride = 2, .dis_iterations = 32, .dis_propagations = 2,
+        .dis_propagation_iterations = 4, .var_warps = 3, .var_outer = 5, .var_inner = 5,
         .sor_omega = 1.6f, .alpha = 20.0f, .delta = 5.0f, .gamma = 10.0f,
-        .zeta_sq = 1.5e-7f, .median_radius = 2,
+        .zeta_sq = 1.5e-7f, .median_radius = 0,
     },
 };
 

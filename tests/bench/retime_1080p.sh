@@ -76,6 +76,7 @@ echo "  machine: $(nproc) CPU threads, $(grep -m1 'model name' /proc/cpuinfo | c
 if command -v vulkaninfo >/dev/null; then
     echo "  vulkan:  $(vulkaninfo --summary 2>/dev/null | grep -m3 deviceName | sed 's/.*= //' | paste -sd, -)"
 fi
+echo "  load:    $(cut -d" " -f1-3 /proc/loadavg) (load averages; other work on the machine slows the wall-time figures)"
 echo "  reps:    $reps"
 echo
 
@@ -141,7 +142,7 @@ per_cpu = [int(r[0]) / max(float(r[2]), 1e-9) for r in runs]
 rss_mib = max(int(r[3]) for r in runs) / 1024
 print("%-18s %7d %10.2f %10.2f %12.2f %10.0f" % (name, frames[-1], min(fps),
       statistics.median(fps), statistics.median(per_cpu), rss_mib))
-open(median_path, "w").write("%.6f\n" % statistics.median(fps))
+open(median_path, "w").write("%.6f %.6f\n" % (statistics.median(fps), statistics.median(per_cpu)))
 PY
 }
 
@@ -151,11 +152,13 @@ for name in minterpolate $(for d in $devices; do echo "weft-$d"; done); do
 done
 echo
 if [ -s "$work/minterpolate.median" ]; then
-    base=$(cat "$work/minterpolate.median")
+    read -r base_fps base_cpu <"$work/minterpolate.median"
     for d in $devices; do
         if [ -s "$work/weft-$d.median" ]; then
-            awk -v w="$(cat "$work/weft-$d.median")" -v m="$base" -v d="$d" \
-                'BEGIN { printf "weft --device %s / minterpolate (median output fps): %.2fx\n", d, w / m }'
+            read -r fps cpu <"$work/weft-$d.median"
+            awk -v w="$fps" -v m="$base_fps" -v wc="$cpu" -v mc="$base_cpu" -v d="$d" 'BEGIN {
+                printf "weft --device %s / minterpolate: %.2fx output fps (wall), %.2fx per CPU-second\n",
+                    d, w / m, wc / mc }'
         fi
     done
 fi

@@ -12,8 +12,8 @@
 static const FlowPreset presets[] = {
     [WEFT_QUALITY_FAST] = {
         .max_levels = 8, .coarsest_min_size = 8, .finest_level = 2, .dis_finest_level = 2,
-        .patch_size = 8, .patch_stride = 4, .dis_iterations = 12, .dis_propagations = 1,
-        .dis_propagation_iterations = 4, .var_warps = 1, .var_outer = 3, .var_inner = 3,
+        .patch_size = 8, .patch_stride = 4, .dis_iterations = 8, .dis_propagations = 0,
+        .dis_propagation_iterations = 4, .var_warps = 1, .var_outer = 2, .var_inner = 3,
         .sor_omega = 1.6f, .alpha = 20.0f, .delta = 5.0f, .gamma = 10.0f,
         .zeta_sq = 1.5e-7f, .median_radius = 0,
     },

@@ -22,6 +22,7 @@ struct Synth {
     WeftTensor occ_a, occ_b;
     WeftTensor *a, *b, *fwd, *bwd;
     OpSynthMergeParams merge;
+    int use_occlusion;  /* 0: occ_a/occ_b stay zero and synth_prepare computes nothing */
 };
 
 int synth_create(Synth **out, Device *d, int channels, int width, int height)
@@ -36,10 +37,11 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
     s->channels = channels;
     s->w = width;
     s->h = height;
-    synth_set_quality(s, WEFT_QUALITY_MEDIUM);
     int err = device_tensor(d, &s->occ_a, 1, height, width);
     if (err >= 0)
         err = device_tensor(d, &s->occ_b, 1, height, width);
+    if (err >= 0)
+        err = synth_set_quality(s, WEFT_QUALITY_MEDIUM);
     if (err < 0) {
         synth_destroy(&s);
         return err;
@@ -51,6 +53,10 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
 /* Per quality: fixed-point steps and start points of the flow inversion, and the frame
  * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
  * approximation checked by its residual) and bilinear sampling, for 1080p throughput. */
+static const int occlusion_presets[] = {
+    [WEFT_QUALITY_FAST] = 0, [WEFT_QUALITY_MEDIUM] = 1, [WEFT_QUALITY_HIGH] = 1,
+};
+
 static const OpSynthMergeParams merge_presets[] = {
     [WEFT_QUALITY_FAST] = { .iterations = 0, .candidates = 1, .occ_weight = 1.0f,
                             .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.0f },
@@ -65,6 +71,19 @@ int synth_set_quality(Synth *s, int quality)
     if (!s || quality < 0 || quality > WEFT_QUALITY_HIGH)
         return -EINVAL;
     s->merge = merge_presets[quality];
+    s->use_occlusion = occlusion_presets[quality];
+    int err = 0;
+    if (!s->use_occlusion) {
+        /* FAST: the residual of the flow inversion stands in for the occlusion masks, and
+         * the two full-resolution consistency passes are saved */
+        float *zeros = calloc((size_t)s->w * s->h, sizeof(float));
+        if (!zeros)
+            return -ENOMEM;
+        err = device_upload(s->dev, &s->occ_a, zeros);
+        if (err >= 0)
+            err = device_upload(s->dev, &s->occ_b, zeros);
+        free(zeros);
+    }
     const char *env = getenv("WEFT_SYNTH_PARAMS");
     if (env) {
         float it, ca, ow, rs, fl, cs;
@@ -73,7 +92,7 @@ int synth_set_quality(Synth *s, int quality)
                                              .occ_weight = ow, .res_scale = rs, .floor = fl,
                                              .cubic_sigma = cs };
     }
-    return 0;
+    return err;
 }
 
 void synth_destroy(Synth **ps)
@@ -94,6 +113,8 @@ int synth_prepare(Synth *s, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftT
     s->b = b;
     s->fwd = fwd;
     s->bwd = bwd;
+    if (!s->use_occlusion)
+        return 0;
     int err = op_occlusion(s->dev, fwd, bwd, OCC_REL, OCC_ABS_SQ, &s->occ_a);
     if (err >= 0)
         err = op_occlusion(s->dev, bwd, fwd, OCC_REL, OCC_ABS_SQ, &s->occ_b);

@@ -2,9 +2,6 @@
  * few Gauss-Newton steps) and the variational weights of its refinement, in units of
  * normalised constraints (ops/var_weights.h), so they hold for luma in [0, 1]. */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "flow/flow_preset.h"
 #include "weft/weft.h"
@@ -33,37 +30,10 @@ static const FlowPreset presets[] = {
     },
 };
 
-/* Development hook: WEFT_FLOW_PARAMS="name=value,..." overrides preset fields. */
-static void apply_overrides(FlowPreset *p)
-{
-    const char *env = getenv("WEFT_FLOW_PARAMS");
-    if (!env)
-        return;
-    char buf[512];
-    snprintf(buf, sizeof(buf), "%s", env);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(tok, '=');
-        if (!eq)
-            continue;
-        *eq = 0;
-        double v = atof(eq + 1);
-#define F(name)                                                                            \
-    if (!strcmp(tok, #name))                                                               \
-        p->name = (__typeof__(p->name))v;
-        F(max_levels) F(coarsest_min_size) F(finest_level) F(dis_finest_level) F(patch_size)
-        F(patch_stride) F(dis_iterations) F(dis_propagations) F(dis_propagation_iterations)
-        F(var_warps) F(var_outer) F(var_inner) F(sor_omega) F(alpha) F(delta) F(gamma)
-        F(zeta_sq) F(median_radius)
-#undef F
-    }
-}
-
 int flow_preset_get(int quality, FlowPreset *p)
 {
     if (quality < 0 || quality >= (int)(sizeof(presets) / sizeof(presets[0])))
         return -EINVAL;
     *p = presets[quality];
-    apply_overrides(p);
     return 0;
 }

@@ -5,7 +5,6 @@
  * and merges the two samples with weights from time distance, flow consistency and
  * visibility (see ops/synth_merge.h).
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "ops/occlusion.h"
@@ -83,14 +82,6 @@ int synth_set_quality(Synth *s, int quality)
         if (err >= 0)
             err = device_upload(s->dev, &s->occ_b, zeros);
         free(zeros);
-    }
-    const char *env = getenv("WEFT_SYNTH_PARAMS");
-    if (env) {
-        float it, ca, ow, rs, fl, cs;
-        if (sscanf(env, "%f,%f,%f,%f,%f,%f", &it, &ca, &ow, &rs, &fl, &cs) == 6)
-            s->merge = (OpSynthMergeParams){ .iterations = (int)it, .candidates = (int)ca,
-                                             .occ_weight = ow, .res_scale = rs, .floor = fl,
-                                             .cubic_sigma = cs };
     }
     return err;
 }

@@ -15,7 +15,7 @@ typedef struct Buf {
 
 static void put(Buf *b, const void *src, size_t n)
 {
-    if (b->oom)
+    if (b->oom || n == 0) /* n == 0: src may be NULL (an empty section) */
         return;
     if (n > b->cap - b->size) {
         size_t cap = b->cap ? b->cap : 4096;

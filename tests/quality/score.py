@@ -3,7 +3,7 @@
 
 usage: score.py [--weft PATH] [--quality fast|medium|high] [--device cpu|vulkan|auto]
                 [--sets middlebury,ucf101,davis,sintel,epe] [--limit N]
-                [--floor NAME=VALUE ...] [--measure-peers]
+                [--floor NAME=VALUE ...] [--measure-peers] [--speed PRESETS]
 
 Runs ../shared/tools/vfi_score.py (PSNR at t = 0.5 against the ground-truth middle frame)
 and ../shared/tools/flow_epe.py (average end-point error on the 8 Middlebury flows) on the
@@ -11,6 +11,8 @@ weft CLI, and prints one row per set: weft's figure, the peers' figures (quoted 
 ../shared/README.md, measured 2026-11-24, or measured now with --measure-peers for DIS)
 and whether weft beats the best peer. --floor middlebury=34.5 (or epe=0.45, a ceiling for
 EPE) makes the exit status 1 when weft misses it, so the script can be a test.
+--speed fast,medium: also times one 1920x1080 in-between per preset (DAVIS car-roundabout
+upscaled; C path, 2 threads) with the quality_speed program of the build.
 Exit 77 (skip) when ../shared is absent; 1 when a command fails or a floor is missed.
 """
 import argparse
@@ -63,6 +65,32 @@ def score_epe(cmd):
     return float(m.group(2)), int(m.group(1))
 
 
+def run_speed(opts):
+    import tempfile
+    import cv2
+    speed = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opts.weft))),
+                         'tests', 'quality', 'quality_speed')
+    if not os.access(speed, os.X_OK):
+        print(f'error: {speed} not built')
+        return 1
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        frames = []
+        for k, name in enumerate(('frame0', 'frame2')):
+            img = cv2.imread(os.path.join(SHARED, 'data', 'davis', 'car-roundabout',
+                                          name + '.png'))
+            img = cv2.resize(img, (1920, 1080), interpolation=cv2.INTER_CUBIC)
+            path = os.path.join(tmp, f'{k}.ppm')
+            cv2.imwrite(path, img)
+            frames.append(path)
+        for preset in opts.speed.split(','):
+            runs = '3' if preset == 'fast' else '1'
+            rc, out = run_tool([speed, frames[0], frames[1], preset, '2', runs])
+            print('speed: ' + out.strip())
+            status |= rc != 0
+    return status
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     build = os.environ.get('WEFT_BUILD') or os.path.join(SOURCE, 'build')
@@ -74,6 +102,8 @@ def main():
     ap.add_argument('--floor', action='append', default=[], metavar='NAME=VALUE')
     ap.add_argument('--measure-peers', action='store_true',
                     help='measure OpenCV DIS now instead of quoting it')
+    ap.add_argument('--speed', default='', metavar='PRESETS',
+                    help='comma-separated presets to time at 1080p')
     opts = ap.parse_args()
 
     if not os.path.isdir(os.path.join(SHARED, 'data')) or not os.path.isdir(TOOLS):
@@ -137,6 +167,8 @@ def main():
                 print(f'FAIL: {name} {value} misses the floor {floors[name]}')
                 status = 1
         sys.stdout.flush()
+    if opts.speed:
+        status |= run_speed(opts)
     print('(epe row: minterp column = Farneback; PSNR in dB, EPE in px; peers quoted from '
           '../shared/README.md unless --measure-peers)')
     return status

@@ -31,10 +31,10 @@
 /* Scratch tensors of one pyramid level. */
 typedef struct FlowLevel {
     int w, h;
-    int computed;            /* flow is estimated at this level (else: pyramid only) */
-    int dis;                 /* DIS runs at this level */
-    int ph, pw;              /* patch grid when dis */
-    WeftTensor luma[2];      /* pyramid images (level > 0 only; level 0 is the input) */
+    int computed;       /* flow is estimated at this level (else: pyramid only) */
+    int dis;            /* DIS runs at this level */
+    int ph, pw;         /* patch grid when dis */
+    WeftTensor luma[2]; /* pyramid images (level > 0 only; level 0 is the input) */
     WeftTensor flow, flow_tmp, prior;
     WeftTensor dflow[2];
     WeftTensor warped, derivs, system;
@@ -45,10 +45,10 @@ struct FlowEstimator {
     Device *dev;
     FlowPreset preset;
     int w, h;
-    int levels;              /* levels in the pyramid: 0 .. levels - 1 */
-    int finest;              /* finest level computed */
+    int levels; /* levels in the pyramid: 0 .. levels - 1 */
+    int finest; /* finest level computed */
     FlowLevel level[FLOW_MAX_LEVELS];
-    float *zeros;            /* host zeros for resetting increments */
+    float *zeros; /* host zeros for resetting increments */
 };
 
 static int level_alloc(Device *d, FlowLevel *lv, int index, const FlowPreset *ps)
@@ -59,7 +59,7 @@ static int level_alloc(Device *d, FlowLevel *lv, int index, const FlowPreset *ps
             err = device_tensor(d, &lv->luma[k], 1, lv->h, lv->w);
     if (!lv->computed || err < 0)
         return err;
-    WeftTensor *two[] = { &lv->flow, &lv->flow_tmp, &lv->prior };
+    WeftTensor *two[] = {&lv->flow, &lv->flow_tmp, &lv->prior};
     for (int k = 0; k < 3 && err >= 0; k++)
         err = device_tensor(d, two[k], 2, lv->h, lv->w);
     if (ps->var_warps > 0) {
@@ -80,9 +80,9 @@ static int level_alloc(Device *d, FlowLevel *lv, int index, const FlowPreset *ps
 
 static void level_free(FlowLevel *lv)
 {
-    WeftTensor *all[] = { &lv->luma[0], &lv->luma[1], &lv->flow, &lv->flow_tmp, &lv->prior,
-                          &lv->dflow[0], &lv->dflow[1], &lv->warped, &lv->derivs,
-                          &lv->system, &lv->patches[0], &lv->patches[1] };
+    WeftTensor *all[] = {&lv->luma[0], &lv->luma[1],  &lv->flow,       &lv->flow_tmp,
+                         &lv->prior,   &lv->dflow[0], &lv->dflow[1],   &lv->warped,
+                         &lv->derivs,  &lv->system,   &lv->patches[0], &lv->patches[1]};
     for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
         device_tensor_free(all[k]);
 }
@@ -122,9 +122,9 @@ int flow_create(FlowEstimator **out, Device *d, int quality, int width, int heig
     for (int k = 0; k < n; k++) {
         FlowLevel *lv = &fe->level[k];
         lv->computed = k >= fe->finest;
-        lv->dis = lv->computed && k >= ps->dis_finest_level &&
-                  dis_grid_size(lv->h, lv->w, ps->patch_size, ps->patch_stride, &lv->ph,
-                                &lv->pw) == 0;
+        lv->dis =
+            lv->computed && k >= ps->dis_finest_level &&
+            dis_grid_size(lv->h, lv->w, ps->patch_size, ps->patch_stride, &lv->ph, &lv->pw) == 0;
         if ((err = level_alloc(d, lv, k, ps)) < 0)
             goto fail;
         size_t plane = (size_t)lv->w * lv->h;
@@ -168,9 +168,12 @@ static int refine_level(FlowEstimator *fe, FlowLevel *lv, WeftTensor *i0, WeftTe
 {
     const FlowPreset *ps = &fe->preset;
     Device *d = fe->dev;
-    OpVarWeightsParams vw = { .alpha = ps->alpha, .delta = ps->delta, .gamma = ps->gamma,
-                              .zeta_sq = ps->zeta_sq, .eps_data_sq = 1e-6f,
-                              .eps_smooth_sq = 1e-6f };
+    OpVarWeightsParams vw = {.alpha = ps->alpha,
+                             .delta = ps->delta,
+                             .gamma = ps->gamma,
+                             .zeta_sq = ps->zeta_sq,
+                             .eps_data_sq = 1e-6f,
+                             .eps_smooth_sq = 1e-6f};
     int err = 0;
     for (int warp = 0; warp < ps->var_warps && err >= 0; warp++) {
         if ((err = op_warp(d, i1, &lv->flow, 1.0f, &lv->warped)) < 0 ||
@@ -183,8 +186,8 @@ static int refine_level(FlowEstimator *fe, FlowLevel *lv, WeftTensor *i0, WeftTe
                 err = op_var_sor(d, &lv->system, &lv->flow, &lv->dflow[0], 0, ps->sor_omega,
                                  &lv->dflow[1]);
                 if (err >= 0)
-                    err = op_var_sor(d, &lv->system, &lv->flow, &lv->dflow[1], 1,
-                                     ps->sor_omega, &lv->dflow[0]);
+                    err = op_var_sor(d, &lv->system, &lv->flow, &lv->dflow[1], 1, ps->sor_omega,
+                                     &lv->dflow[0]);
             }
         }
         if (err >= 0)
@@ -209,9 +212,9 @@ static int dis_level(FlowEstimator *fe, FlowLevel *lv, WeftTensor *i0, WeftTenso
                             ps->dis_iterations, &lv->patches[0]);
     int cur = 0;
     for (int pass = 0; pass < ps->dis_propagations && err >= 0; pass++) {
-        err = op_dis_search(d, i0, i1, &lv->prior, &lv->patches[cur], ps->patch_size,
-                            ps->patch_stride, ps->dis_propagation_iterations,
-                            &lv->patches[1 - cur]);
+        err =
+            op_dis_search(d, i0, i1, &lv->prior, &lv->patches[cur], ps->patch_size,
+                          ps->patch_stride, ps->dis_propagation_iterations, &lv->patches[1 - cur]);
         cur = 1 - cur;
     }
     if (err >= 0)
@@ -246,8 +249,7 @@ static int flow_direction(FlowEstimator *fe, WeftTensor *const *from, WeftTensor
     return err;
 }
 
-int flow_compute(FlowEstimator *fe, WeftTensor *a, WeftTensor *b, WeftTensor *fwd,
-                 WeftTensor *bwd)
+int flow_compute(FlowEstimator *fe, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd)
 {
     if (!fe || !a || !b || !fwd || a->c != 1 || b->c != 1 || a->w != fe->w || a->h != fe->h ||
         b->w != fe->w || b->h != fe->h || fwd->c != 2 || fwd->w != fe->w || fwd->h != fe->h ||

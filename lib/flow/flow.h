@@ -13,7 +13,6 @@ void flow_destroy(FlowEstimator **fe);
 
 /* a, b: 1 x H x W luma in [0, 1] on the estimator's device.
  * fwd: 2 x H x W flow from a to b (u then v, pixels); bwd: from b to a, or NULL. */
-int flow_compute(FlowEstimator *fe, WeftTensor *a, WeftTensor *b, WeftTensor *fwd,
-                 WeftTensor *bwd);
+int flow_compute(FlowEstimator *fe, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd);
 
 #endif

@@ -34,7 +34,7 @@ const OpInfo op_info_add_scaled = {
     .rows = add_scaled_rows,
     .cpu = add_scaled_cpu,
     .grid = add_scaled_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_add_scaled(Device *d, WeftTensor *a, WeftTensor *b, float scale, WeftTensor *out)
@@ -42,6 +42,6 @@ int op_add_scaled(Device *d, WeftTensor *a, WeftTensor *b, float scale, WeftTens
     if (!a || !b || !out || b->c != a->c || b->h != a->h || b->w != a->w || out->c != a->c ||
         out->h != a->h || out->w != a->w || out == a || out == b)
         return -EINVAL;
-    OpAddScaledParams p = { .c = a->c, .h = a->h, .w = a->w, .scale = scale };
-    return device_run(d, &op_info_add_scaled, &p, (WeftTensor *[]){ a, b, out });
+    OpAddScaledParams p = {.c = a->c, .h = a->h, .w = a->w, .scale = scale};
+    return device_run(d, &op_info_add_scaled, &p, (WeftTensor *[]){a, b, out});
 }

@@ -1,8 +1,8 @@
 #include <math.h>
 
 #include "ops/dis_densify.h"
-#include "ops/op_inline.h"
 #include "ops/dis_search.h"
+#include "ops/op_inline.h"
 
 static int dis_densify_rows(const void *params, WeftTensor *const *t)
 {
@@ -89,19 +89,19 @@ const OpInfo op_info_dis_densify = {
     .rows = dis_densify_rows,
     .cpu = dis_densify_cpu,
     .grid = dis_densify_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
-int op_dis_densify(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *patches,
-                   int patch_size, int stride, WeftTensor *out)
+int op_dis_densify(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *patches, int patch_size,
+                   int stride, WeftTensor *out)
 {
     int ph, pw;
     if (!i0 || !i1 || !patches || !out || i0->c != 1 || i1->c != 1 || i1->h != i0->h ||
         i1->w != i0->w || dis_grid_size(i0->h, i0->w, patch_size, stride, &ph, &pw) < 0 ||
-        patches->c != 2 || patches->h != ph || patches->w != pw || out->c != 2 ||
-        out->h != i0->h || out->w != i0->w)
+        patches->c != 2 || patches->h != ph || patches->w != pw || out->c != 2 || out->h != i0->h ||
+        out->w != i0->w)
         return -EINVAL;
-    OpDisDensifyParams p = { .h = i0->h, .w = i0->w, .patch_size = patch_size,
-                             .stride = stride, .ph = ph, .pw = pw };
-    return device_run(d, &op_info_dis_densify, &p, (WeftTensor *[]){ i0, i1, patches, out });
+    OpDisDensifyParams p = {
+        .h = i0->h, .w = i0->w, .patch_size = patch_size, .stride = stride, .ph = ph, .pw = pw};
+    return device_run(d, &op_info_dis_densify, &p, (WeftTensor *[]){i0, i1, patches, out});
 }

@@ -19,7 +19,7 @@ typedef struct OpDisDensifyParams {
 } OpDisDensifyParams;
 
 extern const OpInfo op_info_dis_densify;
-int op_dis_densify(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *patches,
-                   int patch_size, int stride, WeftTensor *out);
+int op_dis_densify(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *patches, int patch_size,
+                   int stride, WeftTensor *out);
 
 #endif

@@ -54,8 +54,7 @@ static float patch_residual(Patch *pa, const float *i1, int w, int h, float u, f
         float fu = floorf(u), fv = floorf(v);
         int ix = pa->px + (int)fu, iy = pa->py + (int)fv;
         float fx = u - fu, fy = v - fv;
-        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy,
-              w11 = fx * fy;
+        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
         for (int y = 0; y < n; y++) {
             const float *r0 = i1 + (size_t)(iy + y) * w + ix, *r1 = r0 + w;
             for (int x = 0; x < n; x++) {
@@ -132,8 +131,8 @@ static void dis_search_cpu(const void *params, WeftTensor *const *t, int r0, int
             float u = prior[centre], v = prior[plane + centre];
             float best = patch_residual(&pa, i1, w, h, u, v);
             if (cand) {
-                const int ci[5] = { i, i - 1, i + 1, i, i };
-                const int cj[5] = { j, j, j, j - 1, j + 1 };
+                const int ci[5] = {i, i - 1, i + 1, i, i};
+                const int cj[5] = {j, j, j, j - 1, j + 1};
                 for (int k = 0; k < 5; k++) {
                     if (ci[k] < 0 || ci[k] >= ph || cj[k] < 0 || cj[k] >= pw)
                         continue;
@@ -196,7 +195,7 @@ const OpInfo op_info_dis_search = {
     .rows = dis_search_rows,
     .cpu = dis_search_cpu,
     .grid = dis_search_grid,
-    .local = { 8, 8, 1 },
+    .local = {8, 8, 1},
 };
 
 int op_dis_search(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *prior,
@@ -209,12 +208,17 @@ int op_dis_search(Device *d, WeftTensor *i0, WeftTensor *i1, WeftTensor *prior,
         dis_grid_size(i0->h, i0->w, patch_size, stride, &ph, &pw) < 0 || out->c != 2 ||
         out->h != ph || out->w != pw || iterations < 0)
         return -EINVAL;
-    if (candidates && (candidates->c != 2 || candidates->h != ph || candidates->w != pw ||
-                       candidates == out))
+    if (candidates &&
+        (candidates->c != 2 || candidates->h != ph || candidates->w != pw || candidates == out))
         return -EINVAL;
-    OpDisSearchParams p = { .h = i0->h, .w = i0->w, .patch_size = patch_size,
-                            .stride = stride, .ph = ph, .pw = pw, .iterations = iterations,
-                            .use_candidates = candidates != NULL };
+    OpDisSearchParams p = {.h = i0->h,
+                           .w = i0->w,
+                           .patch_size = patch_size,
+                           .stride = stride,
+                           .ph = ph,
+                           .pw = pw,
+                           .iterations = iterations,
+                           .use_candidates = candidates != NULL};
     return device_run(d, &op_info_dis_search, &p,
-                      (WeftTensor *[]){ i0, i1, prior, candidates ? candidates : prior, out });
+                      (WeftTensor *[]){i0, i1, prior, candidates ? candidates : prior, out});
 }

@@ -12,7 +12,7 @@ static void downsample_cpu(const void *params, WeftTensor *const *t, int r0, int
 {
     const OpDownsampleParams *p = params;
     const int w = p->w, h = p->h, ow = (w + 1) / 2, oh = (h + 1) / 2;
-    const float k[4] = { 0.125f, 0.375f, 0.375f, 0.125f };
+    const float k[4] = {0.125f, 0.375f, 0.375f, 0.125f};
     for (int r = r0; r < r1; r++) {
         const int c = r / oh, y = r % oh;
         const float *src = t[0]->host + (size_t)c * h * w;
@@ -57,7 +57,7 @@ const OpInfo op_info_downsample = {
     .rows = downsample_rows,
     .cpu = downsample_cpu,
     .grid = downsample_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_downsample(Device *d, WeftTensor *src, WeftTensor *dst)
@@ -65,6 +65,6 @@ int op_downsample(Device *d, WeftTensor *src, WeftTensor *dst)
     if (!src || !dst || dst->c != src->c || dst->h != (src->h + 1) / 2 ||
         dst->w != (src->w + 1) / 2)
         return -EINVAL;
-    OpDownsampleParams p = { .c = src->c, .h = src->h, .w = src->w };
-    return device_run(d, &op_info_downsample, &p, (WeftTensor *[]){ src, dst });
+    OpDownsampleParams p = {.c = src->c, .h = src->h, .w = src->w};
+    return device_run(d, &op_info_downsample, &p, (WeftTensor *[]){src, dst});
 }

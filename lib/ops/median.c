@@ -53,14 +53,14 @@ const OpInfo op_info_median = {
     .rows = median_rows,
     .cpu = median_cpu,
     .grid = median_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_median(Device *d, WeftTensor *src, int radius, WeftTensor *dst)
 {
-    if (!src || !dst || src == dst || dst->c != src->c || dst->h != src->h ||
-        dst->w != src->w || radius < 1 || radius > 2)
+    if (!src || !dst || src == dst || dst->c != src->c || dst->h != src->h || dst->w != src->w ||
+        radius < 1 || radius > 2)
         return -EINVAL;
-    OpMedianParams p = { .c = src->c, .h = src->h, .w = src->w, .radius = radius };
-    return device_run(d, &op_info_median, &p, (WeftTensor *[]){ src, dst });
+    OpMedianParams p = {.c = src->c, .h = src->h, .w = src->w, .radius = radius};
+    return device_run(d, &op_info_median, &p, (WeftTensor *[]){src, dst});
 }

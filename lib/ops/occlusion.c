@@ -58,16 +58,15 @@ const OpInfo op_info_occlusion = {
     .rows = occlusion_rows,
     .cpu = occlusion_cpu,
     .grid = occlusion_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_occlusion(Device *d, WeftTensor *fwd, WeftTensor *bwd, float rel, float abs_sq,
                  WeftTensor *out)
 {
-    if (!fwd || !bwd || !out || fwd->c != 2 || bwd->c != 2 || out->c != 1 ||
-        bwd->h != fwd->h || bwd->w != fwd->w || out->h != fwd->h || out->w != fwd->w ||
-        rel < 0.0f || !(abs_sq > 0.0f))
+    if (!fwd || !bwd || !out || fwd->c != 2 || bwd->c != 2 || out->c != 1 || bwd->h != fwd->h ||
+        bwd->w != fwd->w || out->h != fwd->h || out->w != fwd->w || rel < 0.0f || !(abs_sq > 0.0f))
         return -EINVAL;
-    OpOcclusionParams p = { .h = fwd->h, .w = fwd->w, .rel = rel, .abs_sq = abs_sq };
-    return device_run(d, &op_info_occlusion, &p, (WeftTensor *[]){ fwd, bwd, out });
+    OpOcclusionParams p = {.h = fwd->h, .w = fwd->w, .rel = rel, .abs_sq = abs_sq};
+    return device_run(d, &op_info_occlusion, &p, (WeftTensor *[]){fwd, bwd, out});
 }

@@ -1,7 +1,7 @@
 #include <math.h>
 
-#include "ops/resize.h"
 #include "ops/op_inline.h"
+#include "ops/resize.h"
 
 static int resize_rows(const void *params, WeftTensor *const *t)
 {
@@ -51,16 +51,21 @@ const OpInfo op_info_resize = {
     .rows = resize_rows,
     .cpu = resize_cpu,
     .grid = resize_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_resize(Device *d, WeftTensor *src, WeftTensor *dst, float scale_first, float scale_rest)
 {
     if (!src || !dst || dst->c != src->c)
         return -EINVAL;
-    OpResizeParams p = { .c = src->c, .h = src->h, .w = src->w, .oh = dst->h, .ow = dst->w,
-                         .scale_first = scale_first, .scale_rest = scale_rest };
-    return device_run(d, &op_info_resize, &p, (WeftTensor *[]){ src, dst });
+    OpResizeParams p = {.c = src->c,
+                        .h = src->h,
+                        .w = src->w,
+                        .oh = dst->h,
+                        .ow = dst->w,
+                        .scale_first = scale_first,
+                        .scale_rest = scale_rest};
+    return device_run(d, &op_info_resize, &p, (WeftTensor *[]){src, dst});
 }
 
 int op_resize_flow(Device *d, WeftTensor *src, WeftTensor *dst)

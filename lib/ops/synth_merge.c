@@ -1,7 +1,7 @@
 #include <math.h>
 
-#include "ops/synth_merge.h"
 #include "ops/op_inline.h"
+#include "ops/synth_merge.h"
 
 #define SYNTH_MAX_CHANNELS 4
 
@@ -24,9 +24,8 @@ static inline Tap tap_at(float x, float y, int w, int h)
     int x0 = (int)x, y0 = (int)y;
     int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
     float fx = x - x0, fy = y - y0;
-    Tap k = { (size_t)y0 * w + x0, (size_t)y0 * w + x1, (size_t)y1 * w + x0,
-              (size_t)y1 * w + x1, (1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy,
-              fx * fy };
+    Tap k = {(size_t)y0 * w + x0, (size_t)y0 * w + x1, (size_t)y1 * w + x0, (size_t)y1 * w + x1,
+             (1 - fx) * (1 - fy), fx * (1 - fy),       (1 - fx) * fy,       fx * fy};
     return k;
 }
 
@@ -47,8 +46,8 @@ static inline void cubic_weights(float f, float k[4])
 }
 
 /* Bicubic sample of every channel at (x, y) (clamped taps), added with weight wt. */
-static inline void add_cubic(const float *src, size_t plane, int channels, int w, int h,
-                             float x, float y, float wt, float *acc)
+static inline void add_cubic(const float *src, size_t plane, int channels, int w, int h, float x,
+                             float y, float wt, float *acc)
 {
     x = clampf(x, 0.0f, (float)(w - 1));
     y = clampf(y, 0.0f, (float)(h - 1));
@@ -76,9 +75,9 @@ static inline void add_cubic(const float *src, size_t plane, int channels, int w
 }
 
 /* Solves p + s flow(p) = (x, y) from a start; returns the score, the point and res. */
-static float solve_side(const float *fu, const float *fv, const float *occ, int w, int h,
-                        float x, float y, float s, float px, float py, int iterations,
-                        float occ_weight, float *ox, float *oy, float *ores, Tap *otap)
+static float solve_side(const float *fu, const float *fv, const float *occ, int w, int h, float x,
+                        float y, float s, float px, float py, int iterations, float occ_weight,
+                        float *ox, float *oy, float *ores, Tap *otap)
 {
     for (int it = 0; it < iterations; it++) {
         Tap k = tap_at(px, py, w, h);
@@ -118,9 +117,8 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
             float sa = solve_side(fu, fv, two ? occ_a : NULL, w, h, fx, fy, ta, fx - ta * fu[i],
                                   fy - ta * fv[i], p->iterations, p->occ_weight, &ya_x, &ya_y,
                                   &res_a, &ka);
-            if (two && solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i],
-                                  fy + ta * bv[i], p->iterations, p->occ_weight, &cx, &cy,
-                                  &cres, &kc) < sa) {
+            if (two && solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i], fy + ta * bv[i],
+                                  p->iterations, p->occ_weight, &cx, &cy, &cres, &kc) < sa) {
                 ya_x = cx;
                 ya_y = cy;
                 res_a = cres;
@@ -130,9 +128,8 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
             float sb = solve_side(bu, bv, two ? occ_b : NULL, w, h, fx, fy, tb, fx - tb * bu[i],
                                   fy - tb * bv[i], p->iterations, p->occ_weight, &yb_x, &yb_y,
                                   &res_b, &kb);
-            if (two && solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i],
-                                  fy + tb * fv[i], p->iterations, p->occ_weight, &cx, &cy,
-                                  &cres, &kc) < sb) {
+            if (two && solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i], fy + tb * fv[i],
+                                  p->iterations, p->occ_weight, &cx, &cy, &cres, &kc) < sb) {
                 yb_x = cx;
                 yb_y = cy;
                 res_b = cres;
@@ -152,7 +149,7 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
             }
             if (p->cubic_sigma > 0.0f) {
                 const float sharp = expf(-d2 / ((float)p->c * p->cubic_sigma * p->cubic_sigma));
-                float cub[SYNTH_MAX_CHANNELS] = { 0 };
+                float cub[SYNTH_MAX_CHANNELS] = {0};
                 add_cubic(a, plane, p->c, w, h, ya_x, ya_y, na, cub);
                 add_cubic(b, plane, p->c, w, h, yb_x, yb_y, nb, cub);
                 for (int c = 0; c < p->c; c++)
@@ -181,7 +178,7 @@ const OpInfo op_info_synth_merge = {
     .rows = synth_merge_rows,
     .cpu = synth_merge_cpu,
     .grid = synth_merge_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd,
@@ -191,19 +188,18 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
     if (!a || !b || !fwd || !bwd || !occ_a || !occ_b || !params || !out || b->c != a->c ||
         out->c != a->c || fwd->c != 2 || bwd->c != 2 || occ_a->c != 1 || occ_b->c != 1)
         return -EINVAL;
-    WeftTensor *all[] = { b, fwd, bwd, occ_a, occ_b, out };
+    WeftTensor *all[] = {b, fwd, bwd, occ_a, occ_b, out};
     for (int k = 0; k < 6; k++)
         if (all[k]->h != a->h || all[k]->w != a->w)
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
         params->candidates < 1 || params->candidates > 2 || !(params->floor > 0.0f) ||
-        !(params->cubic_sigma >= 0.0f) ||
-        !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
+        !(params->cubic_sigma >= 0.0f) || !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;
     p.c = a->c;
     p.h = a->h;
     p.w = a->w;
     return device_run(d, &op_info_synth_merge, &p,
-                      (WeftTensor *[]){ a, b, fwd, bwd, occ_a, occ_b, out });
+                      (WeftTensor *[]){a, b, fwd, bwd, occ_a, occ_b, out});
 }

@@ -21,7 +21,6 @@ typedef struct OpVarDerivsParams {
 } OpVarDerivsParams;
 
 extern const OpInfo op_info_var_derivs;
-int op_var_derivs(Device *d, WeftTensor *i0, WeftTensor *i1w, WeftTensor *flow,
-                  WeftTensor *out);
+int op_var_derivs(Device *d, WeftTensor *i0, WeftTensor *i1w, WeftTensor *flow, WeftTensor *out);
 
 #endif

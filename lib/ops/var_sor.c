@@ -27,12 +27,12 @@ static void var_sor_cpu(const void *params, WeftTensor *const *t, int r0, int r1
             const float si = s[i];
             float sum = 0.0f, nu = 0.0f, nv = 0.0f;
             const float ui = u[i], vi = v[i];
-#define NEIGHBOUR(j)                                                                       \
-    do {                                                                                   \
-        const float sij = 0.5f * (si + s[j]);                                              \
-        sum += sij;                                                                        \
-        nu += sij * (u[j] + du[j] - ui);                                                   \
-        nv += sij * (v[j] + dv[j] - vi);                                                   \
+#define NEIGHBOUR(j)                                                                               \
+    do {                                                                                           \
+        const float sij = 0.5f * (si + s[j]);                                                      \
+        sum += sij;                                                                                \
+        nu += sij * (u[j] + du[j] - ui);                                                           \
+        nv += sij * (v[j] + dv[j] - vi);                                                           \
     } while (0)
             if (x > 0)
                 NEIGHBOUR(i - 1);
@@ -72,19 +72,17 @@ const OpInfo op_info_var_sor = {
     .rows = var_sor_rows,
     .cpu = var_sor_cpu,
     .grid = var_sor_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
-int op_var_sor(Device *d, WeftTensor *system, WeftTensor *flow, WeftTensor *dflow_in,
-               int colour, float omega, WeftTensor *dflow_out)
+int op_var_sor(Device *d, WeftTensor *system, WeftTensor *flow, WeftTensor *dflow_in, int colour,
+               float omega, WeftTensor *dflow_out)
 {
-    if (!system || !flow || !dflow_in || !dflow_out || dflow_in == dflow_out ||
-        system->c != 6 || flow->c != 2 || dflow_in->c != 2 || dflow_out->c != 2 ||
-        flow->h != system->h || flow->w != system->w || dflow_in->h != system->h ||
-        dflow_in->w != system->w || dflow_out->h != system->h || dflow_out->w != system->w ||
-        (colour != 0 && colour != 1))
+    if (!system || !flow || !dflow_in || !dflow_out || dflow_in == dflow_out || system->c != 6 ||
+        flow->c != 2 || dflow_in->c != 2 || dflow_out->c != 2 || flow->h != system->h ||
+        flow->w != system->w || dflow_in->h != system->h || dflow_in->w != system->w ||
+        dflow_out->h != system->h || dflow_out->w != system->w || (colour != 0 && colour != 1))
         return -EINVAL;
-    OpVarSorParams p = { .h = system->h, .w = system->w, .colour = colour, .omega = omega };
-    return device_run(d, &op_info_var_sor, &p,
-                      (WeftTensor *[]){ system, flow, dflow_in, dflow_out });
+    OpVarSorParams p = {.h = system->h, .w = system->w, .colour = colour, .omega = omega};
+    return device_run(d, &op_info_var_sor, &p, (WeftTensor *[]){system, flow, dflow_in, dflow_out});
 }

@@ -22,7 +22,7 @@ typedef struct OpVarSorParams {
 } OpVarSorParams;
 
 extern const OpInfo op_info_var_sor;
-int op_var_sor(Device *d, WeftTensor *system, WeftTensor *flow, WeftTensor *dflow_in,
-               int colour, float omega, WeftTensor *dflow_out);
+int op_var_sor(Device *d, WeftTensor *system, WeftTensor *flow, WeftTensor *dflow_in, int colour,
+               float omega, WeftTensor *dflow_out);
 
 #endif

@@ -65,7 +65,7 @@ const OpInfo op_info_var_weights = {
     .rows = var_weights_rows,
     .cpu = var_weights_cpu,
     .grid = var_weights_grid,
-    .local = { 16, 16, 1 },
+    .local = {16, 16, 1},
 };
 
 int op_var_weights(Device *d, WeftTensor *derivs, WeftTensor *flow, WeftTensor *dflow,
@@ -79,6 +79,5 @@ int op_var_weights(Device *d, WeftTensor *derivs, WeftTensor *flow, WeftTensor *
     OpVarWeightsParams p = *params;
     p.h = derivs->h;
     p.w = derivs->w;
-    return device_run(d, &op_info_var_weights, &p,
-                      (WeftTensor *[]){ derivs, flow, dflow, out });
+    return device_run(d, &op_info_var_weights, &p, (WeftTensor *[]){derivs, flow, dflow, out});
 }

@@ -21,7 +21,7 @@ struct Synth {
     WeftTensor occ_a, occ_b;
     WeftTensor *a, *b, *fwd, *bwd;
     OpSynthMergeParams merge;
-    int use_occlusion;  /* 0: occ_a/occ_b stay zero and synth_prepare computes nothing */
+    int use_occlusion; /* 0: occ_a/occ_b stay zero and synth_prepare computes nothing */
 };
 
 int synth_create(Synth **out, Device *d, int channels, int width, int height)
@@ -53,16 +53,30 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
  * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
  * approximation checked by its residual) and bilinear sampling, for 1080p throughput. */
 static const int occlusion_presets[] = {
-    [WEFT_QUALITY_FAST] = 0, [WEFT_QUALITY_MEDIUM] = 1, [WEFT_QUALITY_HIGH] = 1,
+    [WEFT_QUALITY_FAST] = 0,
+    [WEFT_QUALITY_MEDIUM] = 1,
+    [WEFT_QUALITY_HIGH] = 1,
 };
 
 static const OpSynthMergeParams merge_presets[] = {
-    [WEFT_QUALITY_FAST] = { .iterations = 0, .candidates = 1, .occ_weight = 1.0f,
-                            .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.0f },
-    [WEFT_QUALITY_MEDIUM] = { .iterations = 2, .candidates = 2, .occ_weight = 1.0f,
-                              .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.05f },
-    [WEFT_QUALITY_HIGH] = { .iterations = 3, .candidates = 2, .occ_weight = 1.0f,
-                            .res_scale = 1.0f, .floor = 1.0f, .cubic_sigma = 0.05f },
+    [WEFT_QUALITY_FAST] = {.iterations = 0,
+                           .candidates = 1,
+                           .occ_weight = 1.0f,
+                           .res_scale = 1.0f,
+                           .floor = 1.0f,
+                           .cubic_sigma = 0.0f},
+    [WEFT_QUALITY_MEDIUM] = {.iterations = 2,
+                             .candidates = 2,
+                             .occ_weight = 1.0f,
+                             .res_scale = 1.0f,
+                             .floor = 1.0f,
+                             .cubic_sigma = 0.05f},
+    [WEFT_QUALITY_HIGH] = {.iterations = 3,
+                           .candidates = 2,
+                           .occ_weight = 1.0f,
+                           .res_scale = 1.0f,
+                           .floor = 1.0f,
+                           .cubic_sigma = 0.05f},
 };
 
 int synth_set_quality(Synth *s, int quality)

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: speed A.ppm B.ppm fast|medium|high THREADS [RUNS]\n");
         return 2;
     }
-    WeftPicture a = { 0 }, b = { 0 }, out = { 0 };
+    WeftPicture a = {0}, b = {0}, out = {0};
     WeftContext *ctx = NULL;
     WeftSettings s;
     int status = 1;

@@ -117,7 +117,7 @@ static const enum AVPixelFormat pix_fmts[] = {
 
 static WeftPixelFormat weft_format_of(enum AVPixelFormat format)
 {
-    for (int i = 0; i < FF_ARRAY_ELEMS(format_map); i++)
+    for (size_t i = 0; i < FF_ARRAY_ELEMS(format_map); i++)
         if (format_map[i].av == format)
             return format_map[i].weft;
     return WEFT_PIX_NONE;
@@ -441,7 +441,7 @@ static int finish_input(AVFilterContext *ctx, int64_t eof_pts)
     return 0;
 }
 
-static void free_picture(void *opaque, uint8_t *data)
+static void free_picture(void *opaque, av_unused uint8_t *data)
 {
     WeftPicture *pic = opaque;
     weft_picture_unref(pic);
@@ -564,7 +564,7 @@ static int upload_frame(AVFilterContext *ctx, AVFrame **frame)
     /* FFmpeg 5.1's Vulkan upload may read the host picture in place (imported host memory)
      * after av_hwframe_transfer_data() returns; it holds every buffer of the hw frame until
      * the copy has run, so the picture rides along as one of them */
-    for (int i = 0; i < FF_ARRAY_ELEMS(hw->buf); i++) {
+    for (size_t i = 0; i < FF_ARRAY_ELEMS(hw->buf); i++) {
         if (!hw->buf[i]) {
             if (!(hw->buf[i] = av_buffer_ref((*frame)->buf[0]))) {
                 err = AVERROR(ENOMEM);

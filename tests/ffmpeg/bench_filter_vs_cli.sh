@@ -36,40 +36,44 @@ trap 'rm -rf "$work"' EXIT
     -c:v libx264 -preset veryfast -crf 16 -pix_fmt yuv420p "$work/clip.mp4"
 frames_out=$((seconds * 60))
 
-# time_ms COMMAND...: wall milliseconds of one run
-time_ms() {
-    local start end
-    start=$(date +%s%N)
-    "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000000))
+# measure COMMAND...: "wall-seconds cpu-seconds" of one run (CPU: user + system, of the
+# process and its threads; on a shared machine the fairer of the two)
+measure() {
+    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >"$work/log" 2>&1 ||
+        { cat "$work/log" >&2; exit 1; }
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
 }
 
-# summary NAME MS...: min and median
+# summary NAME "WALL CPU"...: min and median of each
 summary() {
     local name=$1
     shift
-    printf '%s\n' "$@" | sort -n | awk -v name="$name" -v n="$frames_out" '
-        { t[NR] = $1 / 1000 }
-        END { med = t[int((NR + 1) / 2)];
-              printf "%-8s min %7.2f s  median %7.2f s  (%.2f output frames/s at the median)\n",
-                     name, t[1], med, n / med }'
+    printf '%s\n' "$@" | awk -v name="$name" -v n="$frames_out" '
+        { wall[NR] = $1; cpu[NR] = $2 }
+        function median(a, k,   i, j, t) {
+            for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+                if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return a[int((k + 1) / 2)]
+        }
+        END { w = median(wall, NR); c = median(cpu, NR);
+              printf "%-7s wall median %7.2f s (min %7.2f)  CPU median %7.2f s (min %7.2f)  %.3f frames/s, %.3f frames/CPU-s\n",
+                     name, w, wall[1], c, cpu[1], n / w, n / c;
+              print w, c > "/dev/stderr" }'
 }
 
 echo "1080p30 -> 60 fps, $seconds s ($frames_out output frames), device $device, $reps runs each (alternating), $(nproc) CPU threads"
-cli_ms=()
-filter_ms=()
+cli_runs=()
+filter_runs=()
 # alternating runs, so a machine whose load changes treats both alike
-for _ in $(seq "$reps"); do
-    cli_ms+=("$(time_ms "$weft" retime "$work/clip.mp4" -o "$work/cli.y4m" --fps 60 --device "$device")")
-    filter_ms+=("$(time_ms "$ffmpeg" -nostdin -v error -y -i "$work/clip.mp4" \
+for i in $(seq "$reps"); do
+    cli_runs+=("$(measure "$weft" retime "$work/clip.mp4" -o "$work/cli.y4m" --fps 60 --device "$device")")
+    filter_runs+=("$(measure "$ffmpeg" -nostdin -v error -y -i "$work/clip.mp4" \
         -vf "weft=fps=60:device=$device" -f yuv4mpegpipe "$work/filter.y4m")")
+    echo "run $i: cli ${cli_runs[-1]}, filter ${filter_runs[-1]} (wall s, CPU s)"
 done
-summary cli "${cli_ms[@]}"
-summary filter "${filter_ms[@]}"
-cli_med=$(printf '%s\n' "${cli_ms[@]}" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
-filter_med=$(printf '%s\n' "${filter_ms[@]}" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
-awk -v c="$cli_med" -v f="$filter_med" 'BEGIN { printf "filter/cli wall time (medians): %.3f\n", f / c }'
+summary cli "${cli_runs[@]}" 2>"$work/cli.med"
+summary filter "${filter_runs[@]}" 2>"$work/filter.med"
+paste "$work/cli.med" "$work/filter.med" | awk '{ printf "filter/cli (medians): wall %.3f, CPU %.3f\n", $3 / $1, $4 / $2 }'
 if cmp -s "$work/cli.y4m" "$work/filter.y4m"; then
     echo "outputs: byte-identical y4m files"
 else

@@ -5,13 +5,13 @@
 
 "$ffmpeg" -hide_banner -h filter=weft >"$tmp/help" 2>&1 || fail "ffmpeg -h filter=weft failed"
 grep -q "^Filter weft" "$tmp/help" || fail "no filter weft: $(head -3 "$tmp/help")"
-# every setting of the library's table (the CLI prints it as --NAME VALUE), with its default
-"$weft" retime --help >"$tmp/cli_help" 2>&1 || true
-names=$("$build/ffmpeg/gen_options" | sed -n 's/^    { "\([^"]*\)", .*/\1/p')
+# every setting of the library's table (read through weft_setting_info()), with its default
+"$build/ffmpeg/gen_options" --list >"$tmp/settings"
+names=$(cut -f1 "$tmp/settings")
 [ -n "$names" ] || fail "no settings read from the library"
 for name in $names; do
     grep -q "^  *$name  *<string>" "$tmp/help" || fail "option '$name' is not in the help"
-    default=$("$build/ffmpeg/gen_options" | sed -n "s/^    { \"$name\", .*{ .str = \"\([^\"]*\)\" }.*/\1/p")
+    default=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$tmp/settings")
     if [ -n "$default" ]; then
         grep "^  *$name  *<string>" "$tmp/help" | grep -qF "(default \"$default\")" ||
             fail "option '$name': default '$default' is not in the help"

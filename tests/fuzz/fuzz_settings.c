@@ -3,12 +3,13 @@
  * every setting in the table. Properties checked on every input:
  * - the result is 0, -EINVAL or -ERANGE;
  * - on error the settings are unchanged, byte for byte;
- * - on success the settings pass the same validation weft_open() applies, and a frame rate
- *   is a reduced fraction in (0, 1000];
+ * - on success the settings pass the same validation weft_open() applies (once a rife
+ *   method has its model), and a frame rate is a reduced fraction in (0, 1000];
  * - the rational parser, given the whole input, returns a reduced positive fraction or an
  *   error. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/settings.h"
@@ -43,6 +44,10 @@ static void try_setting(const char *name, const char *value)
         return;
     }
     const Log quiet = {.callback = NULL, .opaque = NULL, .level = -1};
+    /* One setting alone may leave a combination that needs another (method rife needs a
+     * model, which a separate call sets): complete it, as a caller would, then validate. */
+    if (s.method == WEFT_METHOD_RIFE && !s.model[0])
+        snprintf(s.model, sizeof(s.model), "model.weft");
     FUZZ_ASSERT(settings_validate(&s, &quiet) == 0);
     if (s.fps.num || s.fps.den) {
         check_rational(s.fps);

@@ -141,8 +141,9 @@ enum { WEFT_LOG_ERROR = 0, WEFT_LOG_WARNING = 1, WEFT_LOG_INFO = 2, WEFT_LOG_VER
 /** Every field has a documented default (weft_default_settings()); the settings table
  *  inside the library is the single source of names, defaults, ranges and help. */
 typedef struct WeftSettings {
-    int device;          /* -1 CPU, -2 auto (Vulkan if present, else CPU), >= 0 Vulkan index.
-                            default -2 */
+    int device;          /* -1 CPU, -2 auto (a hardware Vulkan device if present, else the
+                            C path: software Vulkan such as lavapipe is not chosen),
+                            >= 0 Vulkan index. default -2 */
     char device_name[64];/* if non-empty, choose the Vulkan device whose name contains this */
     int threads;         /* CPU threads, 0 = number of cores. default 0 */
     WeftRational fps;    /* output frame rate for the stream API; {0,0} = use factor.

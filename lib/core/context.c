@@ -7,6 +7,7 @@
 #include "core/convert.h"
 #include "core/pipeline.h"
 #include "core/settings.h"
+#include "gpu/gpu_device.h"
 #include "nn/nn_rife.h"
 
 const char *weft_version(void)
@@ -24,6 +25,15 @@ static int open_device(WeftContext *c)
     if (err < 0 && s->device == WEFT_DEVICE_AUTO) {
         log_verbose(&c->log, "no usable Vulkan device (%s); using the C path",
                     weft_strerror(err));
+        return cpu_device_create(&c->dev, &c->log, s->threads);
+    }
+    if (err >= 0 && s->device == WEFT_DEVICE_AUTO && gpu_device_is_software(c->dev)) {
+        /* A CPU-emulated Vulkan device (lavapipe, SwiftShader) runs the same algorithm
+         * several times slower than the C path on the same cores: auto picks the C path.
+         * device=vulkan still selects it explicitly. */
+        log_verbose(&c->log, "Vulkan device '%s' is a software device; using the C path",
+                    c->dev->name);
+        device_destroy(&c->dev);
         return cpu_device_create(&c->dev, &c->log, s->threads);
     }
     if (err < 0)

@@ -171,7 +171,8 @@ typedef struct SettingRow {
 } SettingRow;
 
 static const SettingRow settings_table[] = {
-    { { "device", "auto", "where to compute: cpu (the C path), vulkan[:N|:NAME], or auto",
+    { { "device", "auto", "where to compute: cpu (the C path), vulkan[:N|:NAME], or auto (a hardware "
+        "Vulkan device if present, else the C path)",
         "cpu|auto|vulkan[:N|:NAME]|N" }, set_device },
     { { "threads", "0", "CPU threads for the C path (0 = all cores)", "0..256" }, set_threads },
     { { "fps", "", "output frame rate, e.g. 60 or 60000/1001 (unset: input rate x factor)",

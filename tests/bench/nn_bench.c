@@ -5,6 +5,7 @@
  *
  * Random frames of WIDTH x HEIGHT (RGB), t = 0.5; one warm-up run (planning, pipelines),
  * then RUNS timed runs (default 3). Prints the min and median milliseconds per in-between,
+ * the process CPU time per in-between (all threads; the steadier figure on a shared machine),
  * the achieved GFLOP/s of the (de)convolutions (2 x multiply-adds / time), the planned
  * tensor memory, and the process's peak RSS (whole process: model, weights, frames; on
  * lavapipe the "GPU" buffers too).
@@ -23,6 +24,16 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+/* CPU time of the whole process (all threads, the Vulkan driver's too): on a shared,
+ * loaded machine the steadier figure. */
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-3;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -49,7 +60,7 @@ int main(int argc, char **argv)
     NnRife *rife = NULL;
     WeftTensor a = {0}, b = {0}, out = {0};
     float *host = NULL;
-    double times[100];
+    double times[100], cpu_times[100];
     int status = 1, err;
     if ((err = vulkan ? gpu_device_create(&d, &log, -1, NULL) : cpu_device_create(&d, &log, 0)) <
         0) {
@@ -67,23 +78,27 @@ int main(int argc, char **argv)
         device_upload(d, &a, host) < 0 || device_upload(d, &b, host) < 0)
         goto done;
     for (int r = -1; r < runs; r++) {
-        double t0 = now_ms();
+        double t0 = now_ms(), c0 = cpu_ms();
         if (nn_rife_frame(rife, &a, &b, 0.5f, WEFT_PIX_RGB24, NULL, &out) < 0 ||
             device_download(d, &out, host) < 0)
             goto done;
-        if (r >= 0)
+        if (r >= 0) {
             times[r] = now_ms() - t0;
+            cpu_times[r] = cpu_ms() - c0;
+        }
     }
     qsort(times, (size_t)runs, sizeof(double), cmp_double);
+    qsort(cpu_times, (size_t)runs, sizeof(double), cmp_double);
     size_t bytes;
     double macs;
     nn_rife_stats(rife, &bytes, &macs);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%s %dx%d: min %.0f ms, median %.0f ms per in-between (%d runs); %.1f GMAC, "
-           "%.1f GFLOP/s; planned tensors %.0f MiB; peak RSS %.0f MiB\n",
-           vulkan ? "vulkan" : "cpu", w, h, times[0], times[runs / 2], runs, macs * 1e-9,
-           2 * macs / (times[0] * 1e-3) * 1e-9, bytes / 1048576.0, ru.ru_maxrss / 1024.0);
+    printf("%s %dx%d: min %.0f ms, median %.0f ms per in-between (%d runs; CPU time min %.0f "
+           "ms); %.1f GMAC, %.1f GFLOP/s; planned tensors %.0f MiB; peak RSS %.0f MiB\n",
+           vulkan ? "vulkan" : "cpu", w, h, times[0], times[runs / 2], runs, cpu_times[0],
+           macs * 1e-9, 2 * macs / (times[0] * 1e-3) * 1e-9, bytes / 1048576.0,
+           ru.ru_maxrss / 1024.0);
     status = 0;
 done:
     if (status)

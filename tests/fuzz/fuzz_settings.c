@@ -3,8 +3,9 @@
  * every setting in the table. Properties checked on every input:
  * - the result is 0, -EINVAL or -ERANGE;
  * - on error the settings are unchanged, byte for byte;
- * - on success the settings pass the same validation weft_open() applies (once a rife
- *   method has its model), and a frame rate is a reduced fraction in (0, 1000];
+ * - on success a frame rate is a reduced fraction in (0, 1000], and the same setting on top
+ *   of complete settings (an output rate and a model given) passes the validation
+ *   weft_open() applies;
  * - the rational parser, given the whole input, returns a reduced positive fraction or an
  *   error. */
 #include <errno.h>
@@ -32,8 +33,20 @@ static void check_rational(WeftRational r)
     FUZZ_ASSERT(gcd64(r.num, r.den) == 1);
 }
 
+/* Settings with every optional dependency filled in (an output rate, a model file), so that
+ * any one setting accepted on top of them must leave a configuration weft_open() accepts.
+ * (From the bare defaults it need not: method rife alone still needs a model, a speed
+ * needs an output rate; those come from separate calls.) */
+static void complete_settings(WeftSettings *s)
+{
+    weft_default_settings(s);
+    FUZZ_ASSERT(weft_settings_set(s, "fps", "30") == 0);
+    FUZZ_ASSERT(weft_settings_set(s, "model", "model.weft") == 0);
+}
+
 static void try_setting(const char *name, const char *value)
 {
+    const Log quiet = {.callback = NULL, .opaque = NULL, .level = -1};
     WeftSettings s, before;
     weft_default_settings(&s);
     memcpy(&before, &s, sizeof(s));
@@ -43,17 +56,21 @@ static void try_setting(const char *name, const char *value)
         FUZZ_ASSERT(memcmp(&before, &s, sizeof(s)) == 0);
         return;
     }
-    const Log quiet = {.callback = NULL, .opaque = NULL, .level = -1};
-    /* One setting alone may leave a combination that needs another (method rife needs a
-     * model, which a separate call sets): complete it, as a caller would, then validate. */
-    if (s.method == WEFT_METHOD_RIFE && !s.model[0])
-        snprintf(s.model, sizeof(s.model), "model.weft");
-    FUZZ_ASSERT(settings_validate(&s, &quiet) == 0);
     if (s.fps.num || s.fps.den) {
         check_rational(s.fps);
         FUZZ_ASSERT(s.fps.num <= 1000 * s.fps.den);
     }
     FUZZ_ASSERT(memchr(s.device_name, 0, sizeof(s.device_name)) != NULL);
+    FUZZ_ASSERT(memchr(s.model, 0, sizeof(s.model)) != NULL);
+
+    complete_settings(&s);
+    FUZZ_ASSERT(settings_validate(&s, &quiet) == 0);
+    err = weft_settings_set(&s, name, value);
+    FUZZ_ASSERT(err == 0); /* accepted once, accepted again */
+    /* setting the model to "" is the one way to undo the completion */
+    if (s.method == WEFT_METHOD_RIFE && !s.model[0])
+        return;
+    FUZZ_ASSERT(settings_validate(&s, &quiet) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

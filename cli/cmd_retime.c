@@ -1,6 +1,8 @@
-/* weft retime IN -o OUT (--fps R | --factor N): a video (or image sequence) at a new frame
- * rate, through the library's stream API (weft_send_picture/weft_get_picture). Audio is
- * copied: retiming changes the frame rate, not the duration. */
+/* weft retime IN -o OUT (--fps R | --factor N) [--speed S]: a video (or image sequence) at
+ * a new frame rate, through the library's stream API (weft_send_picture/weft_get_picture).
+ * Audio is copied: retiming changes the frame rate, not the duration. With --speed the
+ * duration changes, so audio is dropped with a notice; --speed alone keeps the input's
+ * rate (it is passed to the library as fps). */
 #include <string.h>
 
 #include "progress.h"
@@ -14,12 +16,45 @@ typedef struct Retime {
     WeftContext *ctx;
     Progress progress;
     int64_t last_pts; /* of the last picture sent, AV_NOPTS_VALUE before the first */
+    int audio_dropped_noted;
 } Retime;
 
 static int copy_other_packet(void *opaque, AVPacket *packet)
 {
     Retime *r = opaque;
     return video_output_copy_packet(r->cli, &r->out, packet);
+}
+
+static int has_speed(const WeftSettings *s)
+{
+    return s->speed.num > 0 && s->speed.num != s->speed.den;
+}
+
+/* With a speed change the duration changes: copied audio would fall out of sync, so it is
+ * dropped (once noted) rather than kept wrong. */
+static int drop_other_packet(void *opaque, AVPacket *packet)
+{
+    Retime *r = opaque;
+    (void)packet;
+    if (!r->audio_dropped_noted) {
+        cli_note(r->cli, "--speed changes the duration: audio and subtitles of '%s' are left out",
+                 r->in.path);
+        r->audio_dropped_noted = 1;
+    }
+    return 0;
+}
+
+/* --speed alone: the output keeps the input's rate (the library needs an fps to map). */
+static int speed_rate(Retime *r)
+{
+    AVRational in_rate = r->in.stream->r_frame_rate;
+    if (in_rate.num <= 0 || in_rate.den <= 0)
+        in_rate = r->in.stream->avg_frame_rate;
+    if (in_rate.num <= 0 || in_rate.den <= 0)
+        return cli_error(r->cli, "'%s' has no known frame rate: give --fps with --speed",
+                         r->in.path);
+    r->cli->settings.fps = (WeftRational){in_rate.num, in_rate.den};
+    return 0;
 }
 
 /* Encodes every picture the library has ready. Returns 0 when it needs more input, 1 at the
@@ -155,6 +190,8 @@ int cmd_retime(Cli *cli)
         return cli_error(cli, "give --fps or --factor, not both");
     if (cli->rate_given == 2)
         cli->settings.fps = (WeftRational){0, 0};
+    if (has_speed(&cli->settings) && cli->rate_given == 2)
+        return cli_error(cli, "--speed works with --fps (or alone), not with --factor");
 
     Retime r;
     memset(&r, 0, sizeof(r));
@@ -164,9 +201,10 @@ int cmd_retime(Cli *cli)
     AVFrame *frame = NULL;
     if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate, 0) < 0 ||
         video_output_create(cli, &r.out, cli->output, r.in.format) < 0 ||
+        (has_speed(&cli->settings) && !(cli->rate_given & 1) && speed_rate(&r)) ||
         cli_open_context(cli, &r.ctx))
         goto done;
-    r.in.other_packet = copy_other_packet;
+    r.in.other_packet = has_speed(&cli->settings) ? drop_other_packet : copy_other_packet;
     r.in.other_opaque = &r;
 
     err = video_input_read(cli, &r.in, &frame);

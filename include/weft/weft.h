@@ -149,6 +149,10 @@ typedef struct WeftSettings {
     WeftRational fps;    /* output frame rate for the stream API; {0,0} = use factor.
                             default {0,0} */
     int factor;          /* output rate = input rate * factor when fps is unset. default 2 */
+    WeftRational speed;  /* playback speed of the source, 0.01..100: 1/4 = four times
+                            slower, 2 = twice as fast. Output k (at T0 + k / fps) shows
+                            source time T0 + (k / fps) * speed, exactly. Needs fps (a front
+                            end with only a speed passes the input's rate as fps). default 1/1 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by
@@ -201,7 +205,7 @@ const char *weft_device_name(const WeftContext *c);
  *  with weft_picture_unref()), -EAGAIN when it needs more input, or WEFT_EOF after the end
  *  of the stream once every output was delivered.
  *  Output timing: with settings.fps set, output k is at time T0 + k / fps, where T0 is the
- *  first input's time; out->time_base = 1/fps and out->pts = k + T0 * fps (rounded down
+ *  first input's time, and shows source time T0 + (k / fps) * speed (speed 1: the same); out->time_base = 1/fps and out->pts = k + T0 * fps (rounded down
  *  when T0 is not on the output grid). Otherwise (factor N), each source interval is
  *  divided into N equal steps: out->time_base = in time_base / N (VFR-exact). The stream
  *  ends at the last input's pts + duration (its duration, or else the previous interval).

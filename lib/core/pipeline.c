@@ -45,6 +45,8 @@ static int pipeline_start(WeftContext *c, const WeftPicture *first)
     PlanMode mode = s->fps.num > 0 ? PLAN_FPS : PLAN_FACTOR;
     int err = plan_time_map_init(&p->map, mode, s->fps, s->factor, first->time_base,
                                  first->pts);
+    if (err >= 0 && mode == PLAN_FPS && s->speed.num > 0)
+        err = plan_time_map_set_speed(&p->map, s->speed);
     if (err < 0) {
         log_error(&c->log, "cannot plan output times for time base %lld/%lld: %s",
                   (long long)first->time_base.num, (long long)first->time_base.den,

@@ -122,6 +122,19 @@ static int set_fps(WeftSettings *s, const char *v)
     return 0;
 }
 
+static int set_speed(WeftSettings *s, const char *v)
+{
+    WeftRational r;
+    int err = settings_parse_rational(v, &r);
+    if (err < 0)
+        return err;
+    /* 0.01..100 compared exactly: num / den >= 1 / 100 and <= 100 */
+    if (r.num * 100 < r.den || r.num > r.den * 100)
+        return -ERANGE;
+    s->speed = r;
+    return 0;
+}
+
 static int set_factor(WeftSettings *s, const char *v)
 {
     return parse_int(v, 1, 64, &s->factor);
@@ -179,6 +192,10 @@ static const SettingRow settings_table[] = {
         "rational > 0, <= 1000" }, set_fps },
     { { "factor", "2", "output rate = input rate x factor (when fps is unset)", "1..64" },
       set_factor },
+    { { "speed", "1",
+        "playback speed, e.g. 0.25 (four times slower) or 2 (twice as fast); needs fps (the "
+        "CLI uses the input's rate when only speed is given)",
+        "rational 0.01..100" }, set_speed },
     { { "method", "flow",
         "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
         "flow|blend|rife" }, set_method },
@@ -232,6 +249,16 @@ int settings_validate(const WeftSettings *s, const Log *log)
     CHECK_ARG(log, s->threads >= 0 && s->threads <= 256);
     CHECK_ARG(log, (s->fps.num == 0 && s->fps.den == 0) || (s->fps.num > 0 && s->fps.den > 0));
     CHECK_ARG(log, s->factor >= 1 && s->factor <= 64);
+    /* {0,0} (settings not from weft_default_settings) counts as speed 1 */
+    CHECK_ARG(log, (s->speed.num == 0 && s->speed.den == 0) ||
+                       (s->speed.num > 0 && s->speed.den > 0 && s->speed.num <= INT32_MAX &&
+                        s->speed.den <= INT32_MAX));
+    if (s->speed.num != s->speed.den && s->fps.num == 0) {
+        /* factor mode divides source intervals; a speed needs an output rate to map to */
+        log_error(log, "speed %lld/%lld needs an output rate: set 'fps' (e.g. the input's)",
+                  (long long)s->speed.num, (long long)s->speed.den);
+        return -EINVAL;
+    }
     CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND ||
                        s->method == WEFT_METHOD_RIFE);
     CHECK_ARG(log, memchr(s->model, 0, sizeof(s->model)) != NULL);

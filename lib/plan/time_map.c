@@ -65,6 +65,7 @@ int plan_time_map_init(TimeMap *m, PlanMode mode, WeftRational fps, int factor,
             return -EINVAL;
         m->out_tb = (WeftRational){ fps.den, fps.num };
         plan_reduce(&m->out_tb.num, &m->out_tb.den);
+        m->step = m->out_tb;
         /* output pts of output 0 = floor(first time * fps) */
         wide num = (wide)first_pts * in_tb.num * fps.num;
         wide den = (wide)in_tb.den * fps.den;
@@ -85,13 +86,32 @@ int plan_time_map_init(TimeMap *m, PlanMode mode, WeftRational fps, int factor,
     return 0;
 }
 
+int plan_time_map_set_speed(TimeMap *m, WeftRational speed)
+{
+    if (!m || m->mode != PLAN_FPS || !valid_rational(speed))
+        return -EINVAL;
+    wide num = (wide)m->fps.den * speed.num, den = (wide)m->fps.num * speed.den;
+    wide g = gcd_wide(num, den);
+    num /= g;
+    den /= g;
+    if (!fits64(num) || !fits64(den))
+        return -ERANGE;
+    m->step = (WeftRational){ (int64_t)num, (int64_t)den };
+    return 0;
+}
+
 int plan_fps_output_time(const TimeMap *m, int64_t k, PlanTime *out)
 {
-    /* time_k (seconds) = first_pts * tb + k / fps; in pts units: first_pts + k * (fps.den /
-     * fps.num) / (tb.num / tb.den) = (first_pts * fps.num * tb.num + k * fps.den * tb.den)
-     * / (fps.num * tb.num) */
-    wide den = (wide)m->fps.num * m->in_tb.num;
-    wide num = (wide)m->first_pts * den + (wide)k * m->fps.den * m->in_tb.den;
+    /* time_k (seconds) = first_pts * tb + k * step (step = speed / fps seconds); in pts
+     * units: first_pts + k * step / tb = (first_pts * step.den * tb.num + k * step.num *
+     * tb.den) / (step.den * tb.num). Products are checked: a step held in 64-bit terms
+     * times a large k could pass 128 bits. */
+    wide den = (wide)m->step.den * m->in_tb.num;
+    wide offset, advance, num;
+    if (k < 0 || __builtin_mul_overflow((wide)m->first_pts, den, &offset) ||
+        __builtin_mul_overflow((wide)k * m->step.num, (wide)m->in_tb.den, &advance) ||
+        __builtin_add_overflow(offset, advance, &num))
+        return -ERANGE;
     wide g = gcd_wide(num, den);
     if (g > 1) {
         num /= g;

@@ -25,6 +25,9 @@ typedef enum PlanMode {
 typedef struct TimeMap {
     PlanMode mode;
     WeftRational fps;       /* PLAN_FPS: output rate */
+    /* PLAN_FPS: source seconds per output frame = speed / fps, reduced (1/fps when speed
+     * is 1). Precomputed so a frame index times it stays inside 128-bit products. */
+    WeftRational step;
     int factor;             /* PLAN_FACTOR */
     WeftRational in_tb;     /* input time base (seconds per pts unit) */
     int64_t first_pts;      /* time of output 0 (input pts units) */
@@ -36,6 +39,12 @@ typedef struct TimeMap {
  * -EINVAL on bad arguments, -ERANGE when the numbers cannot be represented exactly. */
 int plan_time_map_init(TimeMap *m, PlanMode mode, WeftRational fps, int factor,
                        WeftRational in_tb, int64_t first_pts);
+
+/* PLAN_FPS: plays the source at `speed` (> 0; 1/4 = four times slower, 2 = twice as fast):
+ * output k (at output time T0 + k / fps) shows source time T0 + (k / fps) * speed, exactly.
+ * Call after plan_time_map_init(). -EINVAL for a bad speed or mode, -ERANGE when speed /
+ * fps cannot be held exactly in 64-bit terms. */
+int plan_time_map_set_speed(TimeMap *m, WeftRational speed);
 
 /* PLAN_FPS: exact time of output k (k >= 0). -ERANGE on overflow. */
 int plan_fps_output_time(const TimeMap *m, int64_t k, PlanTime *out);

@@ -24,13 +24,15 @@ static int failures;
 /* Runs a rate change through the planner over source frames with pts = i * step and
  * checks that output k comes from pair floor(k * a / b) at t = (k * a mod b) / b, where
  * a / b is the number of source frames per output frame. Returns the output count. */
-static int64_t check_rate_change(WeftRational in_fps, WeftRational out_fps, int64_t step,
-                                 int64_t frames, int64_t a, int64_t b)
+static int64_t check_speed_change(WeftRational in_fps, WeftRational out_fps,
+                                  WeftRational speed, int64_t step, int64_t frames, int64_t a,
+                                  int64_t b)
 {
     /* time base: one pts unit = 1 / (in_fps.num) s when step = in_fps.den */
     WeftRational tb = { 1, in_fps.num * (step / in_fps.den) };
     TimeMap m;
     EXPECT(plan_time_map_init(&m, PLAN_FPS, out_fps, 0, tb, 0) == 0, "init");
+    EXPECT(plan_time_map_set_speed(&m, speed) == 0, "speed");
     int64_t end = frames * step, k = 0;
     for (;; k++) {
         PlanTime at;
@@ -55,6 +57,12 @@ static int64_t check_rate_change(WeftRational in_fps, WeftRational out_fps, int6
         EXPECT(plan_fps_output_pts(&m, k) == k, "pts of output %lld", (long long)k);
     }
     return k;
+}
+
+static int64_t check_rate_change(WeftRational in_fps, WeftRational out_fps, int64_t step,
+                                 int64_t frames, int64_t a, int64_t b)
+{
+    return check_speed_change(in_fps, out_fps, (WeftRational){ 1, 1 }, step, frames, a, b);
 }
 
 static void test_ntsc_two_hours(void)
@@ -86,6 +94,101 @@ static void test_30_to_60(void)
 {
     int64_t n = check_rate_change((WeftRational){ 30, 1 }, (WeftRational){ 60, 1 }, 1, 60, 1, 2);
     EXPECT(n == 120, "got %lld outputs", (long long)n);
+}
+
+static void test_speed(void)
+{
+    /* 30 fps, speed 0.5, fps 30: two outputs per source frame, output k at source k / 2;
+     * 30 source frames (1 s) last 2 s: 60 outputs */
+    int64_t n = check_speed_change((WeftRational){ 30, 1 }, (WeftRational){ 30, 1 },
+                                   (WeftRational){ 1, 2 }, 1, 30, 1, 2);
+    EXPECT(n == 60, "speed 1/2: got %lld outputs", (long long)n);
+    /* speed 2: every other source frame, 60 frames -> 30 outputs at source 2k */
+    n = check_speed_change((WeftRational){ 30, 1 }, (WeftRational){ 30, 1 },
+                           (WeftRational){ 2, 1 }, 1, 60, 2, 1);
+    EXPECT(n == 30, "speed 2: got %lld outputs", (long long)n);
+    /* 24000/1001 -> 60000/1001 at speed 1/4 over 2 hours of source: output k at source
+     * k * (24/60) / 4 = k / 10, so 172628 source frames give exactly 1726280 outputs (the
+     * slowed timeline lasts 8 hours; no drift at its end) */
+    n = check_speed_change((WeftRational){ 24000, 1001 }, (WeftRational){ 60000, 1001 },
+                           (WeftRational){ 1, 4 }, 1001, 172628, 1, 10);
+    EXPECT(n == 1726280, "NTSC speed 1/4: got %lld outputs", (long long)n);
+    /* 25 fps at speed 3/2 to 24 fps: source frames per output = 25 / 24 * 3 / 2 = 25 / 16 */
+    n = check_speed_change((WeftRational){ 25, 1 }, (WeftRational){ 24, 1 },
+                           (WeftRational){ 3, 2 }, 1, 250, 25, 16);
+    EXPECT(n == 160, "25 -> 24 at 1.5: got %lld outputs", (long long)n);
+    /* bad speeds and a speed in factor mode are refused */
+    TimeMap m;
+    plan_time_map_init(&m, PLAN_FPS, (WeftRational){ 30, 1 }, 0, (WeftRational){ 1, 30 }, 0);
+    EXPECT(plan_time_map_set_speed(&m, (WeftRational){ 0, 1 }) < 0, "speed 0 accepted");
+    plan_time_map_init(&m, PLAN_FACTOR, (WeftRational){ 0, 0 }, 2, (WeftRational){ 1, 30 }, 0);
+    EXPECT(plan_time_map_set_speed(&m, (WeftRational){ 1, 2 }) < 0, "factor + speed accepted");
+}
+
+/* The speed setting end to end through the stream API: 5 grey frames at 25 fps with speed
+ * 1/2 and fps 25 give 10 outputs; output 2i is source i copied bit-exact, output 2i+1 lies
+ * between sources i and i+1 (a blend: strictly between their constant values). */
+static void test_pipeline_speed(void)
+{
+    WeftSettings s;
+    weft_default_settings(&s);
+    s.device = WEFT_DEVICE_CPU;
+    s.threads = 1;
+    s.method = WEFT_METHOD_BLEND;
+    s.log_level = WEFT_LOG_ERROR;
+    EXPECT(weft_settings_set(&s, "speed", "0.5") == 0, "speed 0.5");
+    EXPECT(s.speed.num == 1 && s.speed.den == 2, "speed %lld/%lld", (long long)s.speed.num,
+           (long long)s.speed.den);
+    EXPECT(weft_settings_set(&s, "speed", "0.001") == -ERANGE, "speed 0.001 accepted");
+    EXPECT(weft_settings_set(&s, "speed", "101") == -ERANGE, "speed 101 accepted");
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, &s) == -EINVAL, "speed without fps accepted");
+    weft_close(&c);
+    EXPECT(weft_settings_set(&s, "fps", "25") == 0, "fps");
+    EXPECT(weft_open(&c, &s) == 0, "open");
+    if (!c)
+        return;
+    enum { FRAMES = 5, W = 16, H = 8 };
+    WeftPicture in[FRAMES];
+    for (int f = 0; f < FRAMES; f++) {
+        EXPECT(weft_picture_alloc(&in[f], W, H, WEFT_PIX_GRAY8) == 0, "alloc");
+        for (int y = 0; y < H; y++)
+            memset(in[f].data[0] + y * in[f].stride[0], 40 + 40 * f, W);
+        in[f].pts = f;
+        in[f].duration = 1;
+        in[f].time_base = (WeftRational){ 1, 25 };
+    }
+    int got = 0, f = 0, ended = 0;
+    while (!ended && f <= FRAMES) {
+        int err = weft_send_picture(c, f < FRAMES ? &in[f] : NULL);
+        if (err == 0)
+            f++;
+        else if (err != -EAGAIN)
+            break;
+        for (;;) {
+            WeftPicture out;
+            err = weft_get_picture(c, &out);
+            if (err == WEFT_EOF)
+                ended = 1;
+            if (err)
+                break;
+            EXPECT(out.pts == got && out.time_base.num == 1 && out.time_base.den == 25,
+                   "output %d pts %lld", got, (long long)out.pts);
+            int v = out.data[0][0], lo = 40 + 40 * (got / 2);
+            if (got % 2 == 0)
+                EXPECT(v == lo, "output %d = %d, want source %d (%d)", got, v, got / 2, lo);
+            else if (got / 2 + 1 < FRAMES)
+                EXPECT(v > lo && v < lo + 40, "output %d = %d, not between %d and %d", got, v,
+                       lo, lo + 40);
+            weft_picture_unref(&out);
+            got++;
+        }
+    }
+    EXPECT(ended, "no end of stream");
+    EXPECT(got == 2 * FRAMES, "got %d outputs, want %d", got, 2 * FRAMES);
+    for (int i = 0; i < FRAMES; i++)
+        weft_picture_unref(&in[i]);
+    weft_close(&c);
 }
 
 static void test_factor_vfr(void)
@@ -205,6 +308,8 @@ int main(void)
     test_ntsc_two_hours();
     test_25_to_24();
     test_30_to_60();
+    test_speed();
+    test_pipeline_speed();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

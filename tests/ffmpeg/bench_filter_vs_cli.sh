@@ -53,7 +53,7 @@ summary() {
         function median(a, k,   i, j, t) {
             for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
                 if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return a[int((k + 1) / 2)]
+            return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
         }
         END { w = median(wall, NR); c = median(cpu, NR);
               printf "%-7s wall median %7.2f s (min %7.2f)  CPU median %7.2f s (min %7.2f)  %.3f frames/s, %.3f frames/CPU-s\n",

@@ -1,7 +1,9 @@
 /*
  * weft-conform: does this Vulkan device compute weft correctly?
  *
- *   weft-conform [--device N|NAME] [--vectors DIR] [--verbose]
+ *   weft-conform [--device N|NAME] [--vectors DIR] [--verbose] [--strict]
+ *   (--strict: a stale vector fails too; the project's own test uses it, so a changed op
+ *   contract cannot leave its vector silently unchecked)
  *       replays every committed vector (conformance/vectors/) on the Vulkan device and
  *       compares with the C path's results stored in it, each within its tolerance.
  *       Exit 0: conformant; 1: a vector failed; 77: no Vulkan device. A vector the C path
@@ -396,6 +398,7 @@ static int cmp_names(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *vectors = WEFT_CONFORM_VECTORS, *device_arg = NULL;
+    int strict = 0;
     int verbose = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--generate") && i + 1 < argc)
@@ -406,6 +409,8 @@ int main(int argc, char **argv)
             device_arg = argv[++i];
         else if (!strcmp(argv[i], "--vectors") && i + 1 < argc)
             vectors = argv[++i];
+        else if (!strcmp(argv[i], "--strict"))
+            strict = 1;
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
             verbose = 1;
         else {
@@ -498,5 +503,7 @@ int main(int argc, char **argv)
     printf("weft-conform: %d vectors, %d passed, %d failed, %d stale: %s\n",
            passed + failed + stale, passed, failed, stale,
            failed || passed == 0 ? "NOT CONFORMANT" : "conformant");
-    return failed || passed == 0 ? 1 : 0;
+    if (strict && stale)
+        printf("weft-conform: --strict: %d stale vectors fail the run\n", stale);
+    return failed || passed == 0 || (strict && stale) ? 1 : 0;
 }

@@ -8,6 +8,8 @@
 #   --seconds S    length of the 1080p30 source clip (default 2)
 #   --build DIR    build folder holding cli/weft (default: build)
 #   --devices LIST weft devices to measure (default: "cpu vulkan")
+#   --qualities LIST  weft flow presets to measure (default: "fast medium"; the quality of
+#                  each preset on the test sets is in tests/quality/score.py's table)
 #   --keep         keep the work folder (clip and outputs) and print where it is
 #
 # The source: ../shared/data/stab/nus_regular07_shaky.mp4 (real hand-held footage) scaled
@@ -22,6 +24,7 @@ reps=3
 seconds=2
 build="$root/build"
 devices="cpu vulkan"
+qualities="fast medium"
 keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,6 +32,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --build) build=$(cd "$2" && pwd); shift 2 ;;
     --devices) devices=$2; shift 2 ;;
+    --qualities) qualities=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "retime_1080p: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -117,11 +121,14 @@ for rep in $(seq 1 "$reps"); do
         ffmpeg -nostdin -hide_banner -nostats -threads 1 -filter_threads 1 -i "$clip" \
         -vf "minterpolate=fps=60:mi_mode=mci" -progress "$work/progress.txt" -f null - || true
     for device in $devices; do
-        out="$work/weft-$device.y4m"
-        rm -f "$out"
-        timed_run "weft-$device" "$out" \
-            "$weft" retime "$clip" -o "$out" --fps 60 --device "$device" || true
-        rm -f "$out"
+        for quality in $qualities; do
+            out="$work/weft-$device-$quality.y4m"
+            rm -f "$out"
+            timed_run "weft-$device-$quality" "$out" \
+                "$weft" retime "$clip" -o "$out" --fps 60 --device "$device" \
+                --quality "$quality" || true
+            rm -f "$out"
+        done
     done
 done
 echo
@@ -140,26 +147,28 @@ frames = [int(r[0]) for r in runs]
 fps = [int(r[0]) / float(r[1]) for r in runs]
 per_cpu = [int(r[0]) / max(float(r[2]), 1e-9) for r in runs]
 rss_mib = max(int(r[3]) for r in runs) / 1024
-print("%-18s %7d %10.2f %10.2f %12.2f %10.0f" % (name, frames[-1], min(fps),
+print("%-24s %7d %10.2f %10.2f %12.2f %10.0f" % (name, frames[-1], min(fps),
       statistics.median(fps), statistics.median(per_cpu), rss_mib))
 open(median_path, "w").write("%.6f %.6f\n" % (statistics.median(fps), statistics.median(per_cpu)))
 PY
 }
 
-printf "%-18s %7s %10s %10s %12s %10s\n" "" "frames" "min fps" "median fps" "fps per CPU" "peak MiB"
-for name in minterpolate $(for d in $devices; do echo "weft-$d"; done); do
-    summarise "$name" || printf "%-18s %s\n" "$name" "no successful run"
+printf "%-24s %7s %10s %10s %12s %10s\n" "" "frames" "min fps" "median fps" "fps per CPU" "peak MiB"
+for name in minterpolate $(for d in $devices; do for q in $qualities; do echo "weft-$d-$q"; done; done); do
+    summarise "$name" || printf "%-24s %s\n" "$name" "no successful run"
 done
 echo
 if [ -s "$work/minterpolate.median" ]; then
     read -r base_fps base_cpu <"$work/minterpolate.median"
     for d in $devices; do
-        if [ -s "$work/weft-$d.median" ]; then
-            read -r fps cpu <"$work/weft-$d.median"
-            awk -v w="$fps" -v m="$base_fps" -v wc="$cpu" -v mc="$base_cpu" -v d="$d" 'BEGIN {
-                printf "weft --device %s / minterpolate: %.2fx output fps (wall), %.2fx per CPU-second\n",
-                    d, w / m, wc / mc }'
-        fi
+        for q in $qualities; do
+            if [ -s "$work/weft-$d-$q.median" ]; then
+                read -r fps cpu <"$work/weft-$d-$q.median"
+                awk -v w="$fps" -v m="$base_fps" -v wc="$cpu" -v mc="$base_cpu" -v d="$d" \
+                    -v q="$q" 'BEGIN { printf "weft --device %s --quality %s / minterpolate: " \
+                    "%.2fx output fps (wall), %.2fx per CPU-second\n", d, q, w / m, wc / mc }'
+            fi
+        done
     done
 fi
 echo "(fps = output frames per second of wall time; 'fps per CPU' = per CPU-second, all threads)"

@@ -1,8 +1,8 @@
 /* weft retime IN -o OUT (--fps R | --factor N) [--speed S]: a video (or image sequence) at
  * a new frame rate, through the library's stream API (weft_send_picture/weft_get_picture).
- * Audio is copied: retiming changes the frame rate, not the duration. With --speed the
- * duration changes, so audio is dropped with a notice; --speed alone keeps the input's
- * rate (it is passed to the library as fps). */
+ * Audio is copied: retiming changes the frame rate, not the duration. With --speed or
+ * --curve the duration changes, so audio is dropped with a notice; either alone keeps the
+ * input's rate (it is passed to the library as fps). */
 #include <string.h>
 
 #include "progress.h"
@@ -25,9 +25,10 @@ static int copy_other_packet(void *opaque, AVPacket *packet)
     return video_output_copy_packet(r->cli, &r->out, packet);
 }
 
+/* --speed or --curve: the duration changes */
 static int has_speed(const WeftSettings *s)
 {
-    return s->speed.num > 0 && s->speed.num != s->speed.den;
+    return (s->speed.num > 0 && s->speed.num != s->speed.den) || s->curve[0];
 }
 
 /* With a speed change the duration changes: copied audio would fall out of sync, so it is
@@ -37,21 +38,22 @@ static int drop_other_packet(void *opaque, AVPacket *packet)
     Retime *r = opaque;
     (void)packet;
     if (!r->audio_dropped_noted) {
-        cli_note(r->cli, "--speed changes the duration: audio and subtitles of '%s' are left out",
+        cli_note(r->cli,
+                 "--speed/--curve change the duration: audio and subtitles of '%s' are left out",
                  r->in.path);
         r->audio_dropped_noted = 1;
     }
     return 0;
 }
 
-/* --speed alone: the output keeps the input's rate (the library needs an fps to map). */
+/* --speed or --curve alone: the output keeps the input's rate (the library needs an fps to map). */
 static int speed_rate(Retime *r)
 {
     AVRational in_rate = r->in.stream->r_frame_rate;
     if (in_rate.num <= 0 || in_rate.den <= 0)
         in_rate = r->in.stream->avg_frame_rate;
     if (in_rate.num <= 0 || in_rate.den <= 0)
-        return cli_error(r->cli, "'%s' has no known frame rate: give --fps with --speed",
+        return cli_error(r->cli, "'%s' has no known frame rate: give --fps with --speed/--curve",
                          r->in.path);
     r->cli->settings.fps = (WeftRational){in_rate.num, in_rate.den};
     return 0;
@@ -191,7 +193,7 @@ int cmd_retime(Cli *cli)
     if (cli->rate_given == 2)
         cli->settings.fps = (WeftRational){0, 0};
     if (has_speed(&cli->settings) && cli->rate_given == 2)
-        return cli_error(cli, "--speed works with --fps (or alone), not with --factor");
+        return cli_error(cli, "--speed and --curve work with --fps (or alone), not with --factor");
 
     Retime r;
     memset(&r, 0, sizeof(r));

@@ -153,6 +153,9 @@ typedef struct WeftSettings {
                             slower, 2 = twice as fast. Output k (at T0 + k / fps) shows
                             source time T0 + (k / fps) * speed, exactly. Needs fps (a front
                             end with only a speed passes the input's rate as fps). default 1/1 */
+    char curve[1024];    /* path of a retiming curve file (a speed ramp or a source-time map;
+                            format in docs/CURVES.md), read by weft_open() like model files;
+                            needs fps, excludes speed. default "" (none) */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by

@@ -64,6 +64,8 @@ int weft_open(WeftContext **out, const WeftSettings *s)
     if (s->method == WEFT_METHOD_RIFE && (err = nn_rife_create(&c->rife, c->dev, &c->log,
                                                                s->model)) < 0)
         goto fail;
+    if ((err = pipeline_open(c)) < 0) /* reads the curve file, if any */
+        goto fail;
     *out = c;
     return 0;
 fail:

@@ -14,10 +14,12 @@
 #include "core/context.h"
 #include "core/picture.h"
 #include "core/pipeline.h"
+#include "plan/curve.h"
 #include "plan/time_map.h"
 
 typedef struct Pipeline {
     TimeMap map;
+    PlanCurve *curve; /* from settings.curve, loaded at weft_open() */
     int started;
     WeftPicture prev, next;
     int have_prev, have_next;
@@ -28,10 +30,32 @@ typedef struct Pipeline {
     int slot_loaded[2];    /* pair slots hold prev (0) and next (1) on the device */
 } Pipeline;
 
+int pipeline_open(WeftContext *c)
+{
+    if (!c->pipeline && !(c->pipeline = calloc(1, sizeof(Pipeline))))
+        return -ENOMEM;
+    if (c->settings.curve[0]) {
+        char message[256];
+        int err = plan_curve_load(&c->pipeline->curve, c->settings.curve, message,
+                                  sizeof(message));
+        if (err < 0) {
+            /* parse errors name the line; file errors already name the file */
+            if (!strncmp(message, "curve line", 10))
+                log_error(&c->log, "'%s': %s", c->settings.curve, message);
+            else
+                log_error(&c->log, "%s", message[0] ? message : weft_strerror(err));
+            return err;
+        }
+        log_verbose(&c->log, "retiming curve from '%s'", c->settings.curve);
+    }
+    return 0;
+}
+
 void pipeline_destroy(Pipeline **pp)
 {
     if (!pp || !*pp)
         return;
+    plan_curve_free(&(*pp)->curve);
     weft_picture_unref(&(*pp)->prev);
     weft_picture_unref(&(*pp)->next);
     free(*pp);
@@ -47,6 +71,8 @@ static int pipeline_start(WeftContext *c, const WeftPicture *first)
                                  first->pts);
     if (err >= 0 && mode == PLAN_FPS && s->speed.num > 0)
         err = plan_time_map_set_speed(&p->map, s->speed);
+    if (err >= 0 && mode == PLAN_FPS && p->curve)
+        err = plan_time_map_set_curve(&p->map, p->curve);
     if (err < 0) {
         log_error(&c->log, "cannot plan output times for time base %lld/%lld: %s",
                   (long long)first->time_base.num, (long long)first->time_base.den,
@@ -172,8 +198,11 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                 advance_window(p, &c->pair);
                 continue;
             }
-            int64_t t_num, t_den;
-            plan_locate(at, p->prev.pts, p->next.pts, &t_num, &t_den);
+            int64_t t_num = 0, t_den = 1;
+            /* a curve's float evaluation, rounded to its grid, can land a hair before the
+             * window already reached: that is the source picture itself */
+            if (plan_time_cmp_pts(at, p->prev.pts) > 0)
+                plan_locate(at, p->prev.pts, p->next.pts, &t_num, &t_den);
             if ((err = emit(c, t_num, t_den, pts, 1, out)) < 0)
                 return err;
             p->out_index++;

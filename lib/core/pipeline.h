@@ -4,6 +4,10 @@
 #define WEFT_CORE_PIPELINE_H
 
 struct Pipeline;
+struct WeftContext;
+/* Creates the pipeline at weft_open(), loading what the settings name (the `curve` file),
+ * so a bad curve file fails weft_open() with its line number logged. */
+int pipeline_open(struct WeftContext *c);
 void pipeline_destroy(struct Pipeline **p);
 
 #endif

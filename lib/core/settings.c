@@ -135,6 +135,14 @@ static int set_speed(WeftSettings *s, const char *v)
     return 0;
 }
 
+static int set_curve(WeftSettings *s, const char *v)
+{
+    if (strlen(v) >= sizeof(s->curve))
+        return -ERANGE;
+    snprintf(s->curve, sizeof(s->curve), "%s", v);
+    return 0;
+}
+
 static int set_factor(WeftSettings *s, const char *v)
 {
     return parse_int(v, 1, 64, &s->factor);
@@ -196,6 +204,11 @@ static const SettingRow settings_table[] = {
         "playback speed, e.g. 0.25 (four times slower) or 2 (twice as fast); needs fps (the "
         "CLI uses the input's rate when only speed is given)",
         "rational 0.01..100" }, set_speed },
+    { { "curve", "",
+        "retiming curve file: a speed ramp (TIME SPEED lines) or a source-time map (map OUT "
+        "SRC lines), see docs/CURVES.md; needs fps (the CLI uses the input's rate when only "
+        "curve is given)",
+        "path" }, set_curve },
     { { "method", "flow",
         "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
         "flow|blend|rife" }, set_method },
@@ -253,6 +266,15 @@ int settings_validate(const WeftSettings *s, const Log *log)
     CHECK_ARG(log, (s->speed.num == 0 && s->speed.den == 0) ||
                        (s->speed.num > 0 && s->speed.den > 0 && s->speed.num <= INT32_MAX &&
                         s->speed.den <= INT32_MAX));
+    CHECK_ARG(log, memchr(s->curve, 0, sizeof(s->curve)) != NULL);
+    if (s->curve[0] && s->speed.num != s->speed.den) {
+        log_error(log, "give a speed or a curve, not both");
+        return -EINVAL;
+    }
+    if (s->curve[0] && s->fps.num == 0) {
+        log_error(log, "a curve needs an output rate: set 'fps' (e.g. the input's)");
+        return -EINVAL;
+    }
     if (s->speed.num != s->speed.den && s->fps.num == 0) {
         /* factor mode divides source intervals; a speed needs an output rate to map to */
         log_error(log, "speed %lld/%lld needs an output rate: set 'fps' (e.g. the input's)",

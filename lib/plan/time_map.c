@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 
 #include "plan/time_map.h"
 
@@ -100,8 +101,39 @@ int plan_time_map_set_speed(TimeMap *m, WeftRational speed)
     return 0;
 }
 
+int plan_time_map_set_curve(TimeMap *m, const PlanCurve *curve)
+{
+    if (!m || m->mode != PLAN_FPS || !curve)
+        return -EINVAL;
+    m->curve = curve;
+    return 0;
+}
+
+/* Sub-unit resolution of curve times: 1/65536 of a pts unit is far below any frame
+ * interval, and rounding to a fixed grid makes curve timing the same on every machine. */
+#define CURVE_SUBUNITS 65536
+
+static int curve_output_time(const TimeMap *m, int64_t k, PlanTime *out)
+{
+    double out_seconds = (double)k * (double)m->fps.den / (double)m->fps.num;
+    double src_seconds = plan_curve_source_time(m->curve, out_seconds);
+    double subunits = src_seconds * (double)m->in_tb.den / (double)m->in_tb.num * CURVE_SUBUNITS;
+    if (k < 0 || !(subunits < 4e18))
+        return -ERANGE;
+    wide num = (wide)m->first_pts * CURVE_SUBUNITS + (wide)llround(subunits);
+    int64_t den = CURVE_SUBUNITS;
+    if (!fits64(num))
+        return -ERANGE;
+    out->num = (int64_t)num;
+    out->den = den;
+    plan_reduce(&out->num, &out->den);
+    return 0;
+}
+
 int plan_fps_output_time(const TimeMap *m, int64_t k, PlanTime *out)
 {
+    if (m->curve)
+        return curve_output_time(m, k, out);
     /* time_k (seconds) = first_pts * tb + k * step (step = speed / fps seconds); in pts
      * units: first_pts + k * step / tb = (first_pts * step.den * tb.num + k * step.num *
      * tb.den) / (step.den * tb.num). Products are checked: a step held in 64-bit terms

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "plan/curve.h"
 #include "weft/weft.h"
 
 /* A non-negative exact time in input pts units: num / den, den > 0. */
@@ -28,6 +29,7 @@ typedef struct TimeMap {
     /* PLAN_FPS: source seconds per output frame = speed / fps, reduced (1/fps when speed
      * is 1). Precomputed so a frame index times it stays inside 128-bit products. */
     WeftRational step;
+    const PlanCurve *curve; /* PLAN_FPS: when set, source time follows it (not owned) */
     int factor;             /* PLAN_FACTOR */
     WeftRational in_tb;     /* input time base (seconds per pts unit) */
     int64_t first_pts;      /* time of output 0 (input pts units) */
@@ -45,6 +47,11 @@ int plan_time_map_init(TimeMap *m, PlanMode mode, WeftRational fps, int factor,
  * Call after plan_time_map_init(). -EINVAL for a bad speed or mode, -ERANGE when speed /
  * fps cannot be held exactly in 64-bit terms. */
 int plan_time_map_set_speed(TimeMap *m, WeftRational speed);
+
+/* PLAN_FPS: source time follows a curve (curve.h): output k (at output time k / fps after
+ * the first) shows T0 + plan_curve_source_time(k / fps), rounded to 1/65536 pts unit.
+ * The curve must outlive the map. -EINVAL in factor mode. */
+int plan_time_map_set_curve(TimeMap *m, const PlanCurve *curve);
 
 /* PLAN_FPS: exact time of output k (k >= 0). -ERANGE on overflow. */
 int plan_fps_output_time(const TimeMap *m, int64_t k, PlanTime *out);

@@ -4,8 +4,10 @@
  * planner itself. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "plan/curve.h"
 #include "plan/time_map.h"
 #include "weft/weft.h"
 
@@ -128,14 +130,29 @@ static void test_speed(void)
 /* The speed setting end to end through the stream API: 5 grey frames at 25 fps with speed
  * 1/2 and fps 25 give 10 outputs; output 2i is source i copied bit-exact, output 2i+1 lies
  * between sources i and i+1 (a blend: strictly between their constant values). */
+static void quiet_log(void *opaque, int level, const char *msg)
+{
+    (void)opaque;
+    (void)level;
+    (void)msg;
+}
+
+static void pipeline_settings(WeftSettings *s)
+{
+    weft_default_settings(s);
+    s->device = WEFT_DEVICE_CPU;
+    s->threads = 1;
+    s->method = WEFT_METHOD_BLEND;
+    s->log_level = WEFT_LOG_ERROR;
+    s->log = quiet_log;
+}
+
+static void check_half_speed(const WeftSettings *s, const char *what);
+
 static void test_pipeline_speed(void)
 {
     WeftSettings s;
-    weft_default_settings(&s);
-    s.device = WEFT_DEVICE_CPU;
-    s.threads = 1;
-    s.method = WEFT_METHOD_BLEND;
-    s.log_level = WEFT_LOG_ERROR;
+    pipeline_settings(&s);
     EXPECT(weft_settings_set(&s, "speed", "0.5") == 0, "speed 0.5");
     EXPECT(s.speed.num == 1 && s.speed.den == 2, "speed %lld/%lld", (long long)s.speed.num,
            (long long)s.speed.den);
@@ -145,7 +162,14 @@ static void test_pipeline_speed(void)
     EXPECT(weft_open(&c, &s) == -EINVAL, "speed without fps accepted");
     weft_close(&c);
     EXPECT(weft_settings_set(&s, "fps", "25") == 0, "fps");
-    EXPECT(weft_open(&c, &s) == 0, "open");
+    check_half_speed(&s, "speed 0.5");
+}
+
+/* Runs 5 grey frames at 25 fps through settings that play them at half speed at 25 fps. */
+static void check_half_speed(const WeftSettings *s, const char *what)
+{
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, s) == 0, "%s: open", what);
     if (!c)
         return;
     enum { FRAMES = 5, W = 16, H = 8 };
@@ -184,11 +208,136 @@ static void test_pipeline_speed(void)
             got++;
         }
     }
-    EXPECT(ended, "no end of stream");
-    EXPECT(got == 2 * FRAMES, "got %d outputs, want %d", got, 2 * FRAMES);
+    EXPECT(ended, "%s: no end of stream", what);
+    EXPECT(got == 2 * FRAMES, "%s: got %d outputs, want %d", what, got, 2 * FRAMES);
     for (int i = 0; i < FRAMES; i++)
         weft_picture_unref(&in[i]);
     weft_close(&c);
+}
+
+static int near(double a, double b)
+{
+    return a - b < 1e-12 && b - a < 1e-12;
+}
+
+static PlanCurve *parse(const char *text)
+{
+    PlanCurve *c = NULL;
+    char err[128];
+    int ret = plan_curve_parse(&c, text, strlen(text), err, sizeof(err));
+    EXPECT(ret == 0, "'%s' refused: %s", text, err);
+    return c;
+}
+
+static void test_curves(void)
+{
+    /* linear ramp 1 -> 0.5 over 2 s: speed 1 - t/4, source t - t^2/8; then 0.5 holds */
+    PlanCurve *c = parse("# slow down\n0 1\n2 0.5   # half speed\n");
+    if (c) {
+        EXPECT(near(plan_curve_source_time(c, 1), 0.875), "ramp at 1");
+        EXPECT(near(plan_curve_source_time(c, 2), 1.5), "ramp at 2");
+        EXPECT(near(plan_curve_source_time(c, 4), 2.5), "ramp at 4");
+    }
+    plan_curve_free(&c);
+    /* smooth 1 -> 3 over 1 s: speed 1 + 2 (3u^2 - 2u^3), source u + 2 (u^3 - u^4 / 2) */
+    c = parse("ease smooth\r\n0 1\r\n1 3\r\n");
+    if (c) {
+        EXPECT(near(plan_curve_source_time(c, 0.5), 0.6875), "smooth at 0.5");
+        EXPECT(near(plan_curve_source_time(c, 1), 2), "smooth at 1");
+        EXPECT(near(plan_curve_source_time(c, 2), 5), "smooth at 2 (3 holds)");
+    }
+    plan_curve_free(&c);
+    /* keyframe after 0: the first speed holds before it */
+    c = parse("1 2\n2 2");
+    if (c)
+        EXPECT(near(plan_curve_source_time(c, 0.5), 1), "before first keyframe");
+    plan_curve_free(&c);
+    /* map: linear between points, end segments extended */
+    c = parse("map 0 0\nmap 2 1\n\tmap 3 3\n");
+    if (c) {
+        EXPECT(near(plan_curve_source_time(c, 1), 0.5), "map at 1");
+        EXPECT(near(plan_curve_source_time(c, 2.5), 2), "map at 2.5");
+        EXPECT(near(plan_curve_source_time(c, 4), 5), "map at 4");
+    }
+    plan_curve_free(&c);
+
+    /* a constant ramp of 0.5 is speed 0.5: 30 fps at 30 fps, output k at source frame k/2,
+     * exactly (k/2 lies on the 1/65536 grid) */
+    c = parse("0 0.5\n");
+    TimeMap m;
+    plan_time_map_init(&m, PLAN_FPS, (WeftRational){ 30, 1 }, 0, (WeftRational){ 1, 30 }, 7);
+    EXPECT(c && plan_time_map_set_curve(&m, c) == 0, "set curve");
+    for (int64_t k = 0; c && k < 100; k++) {
+        PlanTime at;
+        EXPECT(plan_fps_output_time(&m, k, &at) == 0, "time %lld", (long long)k);
+        int64_t want_num = 14 + k, want_den = 2; /* 7 + k / 2 */
+        plan_reduce(&want_num, &want_den);
+        EXPECT(at.num == want_num && at.den == want_den, "curve output %lld at %lld/%lld",
+               (long long)k, (long long)at.num, (long long)at.den);
+    }
+    plan_curve_free(&c);
+
+    static const struct {
+        const char *text, *error;
+    } bad[] = {
+        { "0 1\nabc\n", "curve line 2: expected 'TIME SPEED', got 'abc'" },
+        { "# c\n\n0 1\n1 0\n", "curve line 4: expected a speed in 0.01..100, got '0'" },
+        { "0 1\n0 2\n", "curve line 2: expected times after the previous line's" },
+        { "map 0 0\n1 1\n", "curve line 2: expected 'map OUT_TIME SRC_TIME', got '1 1'" },
+        { "map 0 0\nmap 1 0\n", "curve line 2: expected times after" },
+        { "map 0 0\n", "curve line 1: expected a second 'map OUT_TIME SRC_TIME' line" },
+        { "0 1\nmap 1 1\n", "curve line 2: expected 'TIME SPEED', got 'map 1 1'" },
+        { "ease fast\n0 1\n", "curve line 1: expected 'ease linear' or 'ease smooth'" },
+        { "0 1\nease smooth\n", "curve line 2: 'ease' must come before" },
+        { "0 1 2\n", "curve line 1: expected 'TIME SPEED', got '0 1 2'" },
+        { "-1 1\n", "curve line 1: expected 'TIME SPEED', got '-1 1'" },
+        { "1e3 1\n", "curve line 1: expected 'TIME SPEED'" },
+        { "# nothing\n", "curve line 1: expected a 'TIME SPEED' or 'map OUT_TIME SRC_TIME' line" },
+        { "", "curve line 0: expected" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char err[160] = "";
+        c = NULL;
+        int ret = plan_curve_parse(&c, bad[i].text, strlen(bad[i].text), err, sizeof(err));
+        EXPECT(ret == -EINVAL && !c, "'%s' accepted", bad[i].text);
+        EXPECT(!strncmp(err, bad[i].error, strlen(bad[i].error)), "'%s': got \"%s\" want \"%s\"",
+               bad[i].text, err, bad[i].error);
+        plan_curve_free(&c);
+    }
+    char nul[] = "0 1\n\0";
+    c = NULL;
+    EXPECT(plan_curve_parse(&c, nul, sizeof(nul), NULL, 0) == -EINVAL, "NUL accepted");
+}
+
+/* The curve setting through weft_open: a file read at open, a bad one refused there. */
+static void test_pipeline_curve(void)
+{
+    char path[] = "/tmp/weft_test_curveXXXXXX";
+    int fd = mkstemp(path);
+    EXPECT(fd >= 0, "mkstemp");
+    if (fd < 0)
+        return;
+    FILE *f = fdopen(fd, "w");
+    fputs("# half speed throughout\n0 0.5\n", f);
+    fclose(f);
+    WeftSettings s;
+    pipeline_settings(&s);
+    EXPECT(weft_settings_set(&s, "curve", path) == 0, "curve");
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, &s) == -EINVAL, "curve without fps accepted");
+    weft_close(&c);
+    EXPECT(weft_settings_set(&s, "fps", "25") == 0, "fps");
+    EXPECT(weft_settings_set(&s, "speed", "2") == 0, "speed");
+    EXPECT(weft_open(&c, &s) == -EINVAL, "curve with speed accepted");
+    weft_close(&c);
+    EXPECT(weft_settings_set(&s, "speed", "1") == 0, "speed 1");
+    check_half_speed(&s, "curve 0 0.5");
+    f = fopen(path, "w");
+    fputs("0 0.5\nfast\n", f);
+    fclose(f);
+    EXPECT(weft_open(&c, &s) == -EINVAL && !c, "bad curve file accepted");
+    remove(path);
+    EXPECT(weft_open(&c, &s) == -ENOENT && !c, "missing curve file accepted");
 }
 
 static void test_factor_vfr(void)
@@ -310,6 +459,8 @@ int main(void)
     test_30_to_60();
     test_speed();
     test_pipeline_speed();
+    test_curves();
+    test_pipeline_curve();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

@@ -25,6 +25,7 @@
 #include "ops/nn_binary.h"
 #include "ops/nn_warp.h"
 #include "ops/nn_pad.h"
+#include "ops/scene_stats.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -49,6 +50,7 @@ const OpInfo *const op_table[] = {
     &op_info_nn_binary,
     &op_info_nn_warp,
     &op_info_nn_pad,
+    &op_info_scene_stats,
     NULL,
 };
 

@@ -22,6 +22,7 @@
 #include "ops/nn_warp.h"
 #include "ops/occlusion.h"
 #include "ops/resize.h"
+#include "ops/scene_stats.h"
 #include "ops/synth_merge.h"
 #include "ops/var_derivs.h"
 #include "ops/var_sor.h"
@@ -142,6 +143,17 @@ static void make_add_scaled(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, c, h, w, -1, 1);
     case_tensor(k, c, h, w, -1, 1);
     case_tensor(k, c, h, w, 0, 1);
+}
+
+static void make_scene_stats(CaseRng *r, int w, int h, OpCase *k)
+{
+    (void)r;
+    OpSceneStatsParams p = {.h = h, .w = w};
+    case_params(k, &p, sizeof(p));
+    /* values a little outside [0, 1] exercise the clamping of the end bins */
+    case_tensor(k, 1, h, w, -0.05f, 1.05f);
+    case_tensor(k, 1, h, w, -0.05f, 1.05f);
+    case_tensor(k, 1, h, 1 + 2 * SCENE_STATS_BINS, 0, 1);
 }
 
 static void make_median(CaseRng *r, int w, int h, OpCase *k)
@@ -471,6 +483,7 @@ const OpCaseDef op_cases[] = {
     {"resize", 1e-5f, make_resize},
     {"add_scaled", 1e-6f, make_add_scaled},
     {"median", 0.0f, make_median},
+    {"scene_stats", 1e-3f, make_scene_stats},
     {"dis_search", 1e-4f, make_dis_search},
     {"dis_densify", 1e-4f, make_dis_densify},
     {"var_derivs", 1e-5f, make_var_derivs},

@@ -156,6 +156,11 @@ typedef struct WeftSettings {
     char curve[1024];    /* path of a retiming curve file (a speed ramp or a source-time map;
                             format in docs/CURVES.md), read by weft_open() like model files;
                             needs fps, excludes speed. default "" (none) */
+    float scene_threshold; /* scene-cut score (0..1, from the scene_stats op: geometric mean
+                            of the mean absolute luma difference x4 and the luma histogram
+                            distance) at or above which a source pair is a cut: no output
+                            is synthesised across it, the nearest source picture is shown
+                            instead. 0 disables. default 0.3 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by

@@ -14,6 +14,7 @@
 #include "core/context.h"
 #include "core/picture.h"
 #include "core/pipeline.h"
+#include "ops/scene_stats.h"
 #include "plan/curve.h"
 #include "plan/time_map.h"
 
@@ -28,6 +29,8 @@ typedef struct Pipeline {
     int64_t out_index;     /* PLAN_FPS: index k of the next output */
     int step;              /* PLAN_FACTOR: step j of the next output in [prev, next) */
     int slot_loaded[2];    /* pair slots hold prev (0) and next (1) on the device */
+    int pair_scored;       /* the cut score of prev -> next is known */
+    int pair_cut;          /* prev -> next is a scene cut: show source pictures only */
 } Pipeline;
 
 int pipeline_open(WeftContext *c)
@@ -144,12 +147,47 @@ static void advance_window(Pipeline *p, PairState *pair)
     p->slot_loaded[0] = p->slot_loaded[1];
     p->slot_loaded[1] = 0;
     p->step = 0;
+    p->pair_scored = 0;
+    p->pair_cut = 0;
 }
 
 /* Length of the last source picture's interval (pts units), 0 if it cannot be known. */
 static int64_t final_interval(const Pipeline *p)
 {
     return p->prev.duration > 0 ? p->prev.duration : p->last_interval;
+}
+
+/* Scores the loaded pair for a scene cut on the device (scene_stats op, row sums reduced
+ * here), once per pair and only when an in-between of it is asked for: a stream of copies
+ * never pays for it. */
+static int score_pair(WeftContext *c)
+{
+    Pipeline *p = c->pipeline;
+    PairState *pair = &c->pair;
+    const int h = pair->height, w = pair->width;
+    WeftTensor stats = {0};
+    float *rows = malloc((size_t)h * (1 + 2 * SCENE_STATS_BINS) * sizeof(float));
+    int err = -ENOMEM;
+    if (!rows)
+        goto fail;
+    if ((err = device_tensor(c->dev, &stats, 1, h, 1 + 2 * SCENE_STATS_BINS)) < 0 ||
+        (err = op_scene_stats(c->dev, &pair->luma[0], &pair->luma[1], &stats)) < 0 ||
+        (err = device_download(c->dev, &stats, rows)) < 0)
+        goto fail;
+    float score = scene_score(rows, h, w);
+    p->pair_cut = score >= c->settings.scene_threshold;
+    p->pair_scored = 1;
+    if (p->pair_cut)
+        log_verbose(&c->log, "scene cut between pts %lld and %lld (score %.3f >= %.3f)",
+                    (long long)p->prev.pts, (long long)p->next.pts, score,
+                    c->settings.scene_threshold);
+    else
+        log_debug(&c->log, "pair pts %lld -> %lld: cut score %.3f", (long long)p->prev.pts,
+                  (long long)p->next.pts, score);
+fail:
+    device_tensor_free(&stats);
+    free(rows);
+    return err;
 }
 
 static int emit(WeftContext *c, int64_t t_num, int64_t t_den, int64_t pts, int64_t duration,
@@ -173,6 +211,16 @@ static int emit(WeftContext *c, int64_t t_num, int64_t t_den, int64_t pts, int64
                 p->slot_loaded[slot] = 1;
             }
         }
+        if (c->settings.scene_threshold > 0.0f && !p->pair_scored &&
+            (err = score_pair(c)) < 0)
+            return err;
+    }
+    if (t_num != 0 && p->have_next && p->pair_cut) {
+        /* never synthesise across a cut: the nearest source picture (the earlier one at
+         * exactly half way), a bit-exact copy */
+        if ((err = picture_clone(out, t_num > t_den - t_num ? &p->next : &p->prev)) < 0)
+            return err;
+    } else if (t_num != 0 && p->have_next) {
         if ((err = pair_prepare(c)) < 0 ||
             (err = pair_render(c, (double)t_num / (double)t_den, out)) < 0)
             return err;

@@ -143,6 +143,23 @@ static int set_curve(WeftSettings *s, const char *v)
     return 0;
 }
 
+static int set_scene_threshold(WeftSettings *s, const char *v)
+{
+    WeftRational r;
+    int err = settings_parse_rational(v, &r);
+    if (err == -ERANGE && v[0] == '0' && strspn(v, "0.") == strlen(v) && strchr(v, '.') ==
+                                                                            strrchr(v, '.')) {
+        s->scene_threshold = 0.0f; /* "0", "0.0": cut detection off */
+        return 0;
+    }
+    if (err < 0)
+        return err;
+    if (r.num > r.den)
+        return -ERANGE;
+    s->scene_threshold = (float)((double)r.num / (double)r.den);
+    return 0;
+}
+
 static int set_factor(WeftSettings *s, const char *v)
 {
     return parse_int(v, 1, 64, &s->factor);
@@ -209,6 +226,10 @@ static const SettingRow settings_table[] = {
         "SRC lines), see docs/CURVES.md; needs fps (the CLI uses the input's rate when only "
         "curve is given)",
         "path" }, set_curve },
+    { { "scene-threshold", "0.3",
+        "scene-cut score (0..1) from which no frame is synthesised across a pair; the nearest "
+        "source picture is shown instead (0 disables)",
+        "0..1" }, set_scene_threshold },
     { { "method", "flow",
         "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
         "flow|blend|rife" }, set_method },
@@ -267,6 +288,7 @@ int settings_validate(const WeftSettings *s, const Log *log)
                        (s->speed.num > 0 && s->speed.den > 0 && s->speed.num <= INT32_MAX &&
                         s->speed.den <= INT32_MAX));
     CHECK_ARG(log, memchr(s->curve, 0, sizeof(s->curve)) != NULL);
+    CHECK_ARG(log, s->scene_threshold >= 0.0f && s->scene_threshold <= 1.0f);
     if (s->curve[0] && s->speed.num != s->speed.den) {
         log_error(log, "give a speed or a curve, not both");
         return -EINVAL;

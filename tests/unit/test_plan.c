@@ -145,6 +145,8 @@ static void pipeline_settings(WeftSettings *s)
     s->method = WEFT_METHOD_BLEND;
     s->log_level = WEFT_LOG_ERROR;
     s->log = quiet_log;
+    /* the grey steps these tests use are cuts by any measure; they test timing */
+    s->scene_threshold = 0.0f;
 }
 
 static void check_half_speed(const WeftSettings *s, const char *what);
@@ -340,6 +342,76 @@ static void test_pipeline_curve(void)
     EXPECT(weft_open(&c, &s) == -ENOENT && !c, "missing curve file accepted");
 }
 
+/* Runs 4 grey frames (values given) at factor 2 and returns the value of each output. */
+static int run_grey(const WeftSettings *s, const int *values, int frames, int *got_values)
+{
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, s) == 0, "open");
+    if (!c)
+        return 0;
+    WeftPicture in[8];
+    for (int f = 0; f < frames; f++) {
+        EXPECT(weft_picture_alloc(&in[f], 24, 16, WEFT_PIX_GRAY8) == 0, "alloc");
+        for (int y = 0; y < 16; y++)
+            memset(in[f].data[0] + y * in[f].stride[0], values[f], 24);
+        in[f].pts = f;
+        in[f].duration = 1;
+        in[f].time_base = (WeftRational){ 1, 25 };
+    }
+    int got = 0, f = 0, ended = 0;
+    while (!ended && f <= frames) {
+        int err = weft_send_picture(c, f < frames ? &in[f] : NULL);
+        if (err == 0)
+            f++;
+        else if (err != -EAGAIN)
+            break;
+        for (;;) {
+            WeftPicture out;
+            err = weft_get_picture(c, &out);
+            if (err == WEFT_EOF)
+                ended = 1;
+            if (err)
+                break;
+            if (got < 16)
+                got_values[got] = out.data[0][0];
+            weft_picture_unref(&out);
+            got++;
+        }
+    }
+    for (int i = 0; i < frames; i++)
+        weft_picture_unref(&in[i]);
+    weft_close(&c);
+    return got;
+}
+
+/* Scene cuts: two "shots" (grey 40, then grey 200) at factor 2. With the default threshold
+ * the in-between at the cut is the earlier picture (t = 1/2 goes to the earlier one); with
+ * threshold 0 it is the blend. Inside a shot nothing changes either way. */
+static void test_scene_cut(void)
+{
+    WeftSettings s;
+    weft_default_settings(&s);
+    EXPECT(s.scene_threshold > 0.29f && s.scene_threshold < 0.31f, "default threshold %g",
+           s.scene_threshold);
+    pipeline_settings(&s);
+    EXPECT(weft_settings_set(&s, "scene-threshold", "1.5") == -ERANGE, "1.5 accepted");
+    EXPECT(weft_settings_set(&s, "scene-threshold", "x") == -EINVAL, "x accepted");
+    EXPECT(weft_settings_set(&s, "scene-threshold", "0.0") == 0 && s.scene_threshold == 0.0f,
+           "0.0");
+    EXPECT(weft_settings_set(&s, "scene-threshold", "0.3") == 0, "0.3");
+    const int values[4] = { 40, 40, 200, 200 };
+    int out[16] = { 0 };
+    int n = run_grey(&s, values, 4, out);
+    EXPECT(n == 8, "got %d outputs", n);
+    const int want_cut[8] = { 40, 40, 40, 40, 200, 200, 200, 200 };
+    for (int i = 0; i < 8 && i < n; i++)
+        EXPECT(out[i] == want_cut[i], "with cuts: output %d = %d, want %d", i, out[i],
+               want_cut[i]);
+    EXPECT(weft_settings_set(&s, "scene-threshold", "0") == 0, "0");
+    n = run_grey(&s, values, 4, out);
+    EXPECT(n == 8 && out[3] == 120, "threshold 0: output 3 = %d, want the blend 120", out[3]);
+}
+
 static void test_factor_vfr(void)
 {
     /* VFR source at pts 0, 3, 4, 10 (ms); factor 2 puts one output midway in each interval */
@@ -461,6 +533,7 @@ int main(void)
     test_pipeline_speed();
     test_curves();
     test_pipeline_curve();
+    test_scene_cut();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

@@ -57,8 +57,8 @@ const OpInfo op_info_scene_stats = {
 
 int op_scene_stats(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *out)
 {
-    if (!a || !b || !out || a->c != 1 || b->c != 1 || b->h != a->h || b->w != a->w ||
-        out->c != 1 || out->h != a->h || out->w != 1 + 2 * SCENE_STATS_BINS)
+    if (!a || !b || !out || a->c != 1 || b->c != 1 || b->h != a->h || b->w != a->w || out->c != 1 ||
+        out->h != a->h || out->w != 1 + 2 * SCENE_STATS_BINS)
         return -EINVAL;
     OpSceneStatsParams p = {.h = a->h, .w = a->w};
     return device_run(d, &op_info_scene_stats, &p, (WeftTensor *[]){a, b, out});

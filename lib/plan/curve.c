@@ -113,7 +113,7 @@ static int add_point(PlanCurve *c, size_t *capacity, double out, double value)
         c->points = p;
         *capacity = grown;
     }
-    c->points[c->count++] = (CurvePoint){ .out = out, .value = value };
+    c->points[c->count++] = (CurvePoint){.out = out, .value = value};
     return 0;
 }
 
@@ -239,8 +239,8 @@ int plan_curve_parse(PlanCurve **out, const char *text, size_t size, char *err, 
         CurvePoint *p = c->points;
         p[0].src = p[0].value * p[0].out;
         for (size_t i = 1; i < c->count; i++)
-            p[i].src = p[i - 1].src + ramp_segment(c->smooth, &p[i - 1], &p[i],
-                                                   p[i].out - p[i - 1].out);
+            p[i].src =
+                p[i - 1].src + ramp_segment(c->smooth, &p[i - 1], &p[i], p[i].out - p[i - 1].out);
     }
     free(line);
     *out = c;

@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_ASSERT(curve != NULL);
     double previous = 0;
-    static const double probes[] = { 0, 1e-9, 0.001, 0.04, 0.5, 1, 1.5, 2, 3.25, 10, 100,
-                                     1000, 1e4, 1e5, 1e6, 2e6 };
+    static const double probes[] = {0,    1e-9, 0.001, 0.04, 0.5, 1,   1.5, 2,
+                                    3.25, 10,   100,   1000, 1e4, 1e5, 1e6, 2e6};
     for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
         double src = plan_curve_source_time(curve, probes[i]);
         FUZZ_ASSERT(isfinite(src) && src >= 0);
@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         previous = src;
     }
     TimeMap map;
-    FUZZ_ASSERT(plan_time_map_init(&map, PLAN_FPS, (WeftRational){ 25, 1 }, 0,
-                                   (WeftRational){ 1, 90000 }, 1234) == 0);
+    FUZZ_ASSERT(plan_time_map_init(&map, PLAN_FPS, (WeftRational){25, 1}, 0,
+                                   (WeftRational){1, 90000}, 1234) == 0);
     FUZZ_ASSERT(plan_time_map_set_curve(&map, curve) == 0);
     for (int64_t k = 0; k < 2000000; k = k * 3 + 1) {
         PlanTime at;

@@ -202,7 +202,8 @@ int cmd_retime(Cli *cli)
     int status = 1, err;
     AVFrame *frame = NULL;
     if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate, 0) < 0 ||
-        video_output_create(cli, &r.out, cli->output, r.in.format) < 0 ||
+        video_output_create(cli, &r.out, cli->output, r.in.format,
+                            !has_speed(&cli->settings)) < 0 ||
         (has_speed(&cli->settings) && !(cli->rate_given & 1) && speed_rate(&r)) ||
         cli_open_context(cli, &r.ctx))
         goto done;

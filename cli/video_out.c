@@ -25,7 +25,8 @@ static int is_one_of(const char *name, const char *const *names)
     return 0;
 }
 
-int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input)
+int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input,
+                        int copy_streams)
 {
     memset(out, 0, sizeof(*out));
     out->path = path;
@@ -70,7 +71,8 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
 
     /* Audio (and subtitles) are kept as they are, by stream copy: retiming changes the
      * frame rate, not the duration, so they still fit. */
-    for (unsigned i = 0; i < input->nb_streams && i < VIDEO_OUT_MAX_COPIES; i++) {
+    for (unsigned i = 0; copy_streams && i < input->nb_streams && i < VIDEO_OUT_MAX_COPIES;
+         i++) {
         const AVStream *in_stream = input->streams[i];
         const AVCodecParameters *par = in_stream->codecpar;
         if (par->codec_type != AVMEDIA_TYPE_AUDIO && par->codec_type != AVMEDIA_TYPE_SUBTITLE)

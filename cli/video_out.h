@@ -45,9 +45,10 @@ typedef struct VideoOutput {
     int64_t frames_written;
 } VideoOutput;
 
-/* Chooses the container by the output name, and sets up stream copies of the input's audio
- * streams the container can hold. Nothing is written yet. */
-int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input);
+/* Chooses the container by the output name, and (copy_streams) sets up stream copies of the
+ * input's audio and subtitle streams the container can hold. Nothing is written yet. */
+int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input,
+                        int copy_streams);
 /* Opens the encoder and writes the header (then the packets queued before it). */
 int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *params);
 /* A packet of an input stream: copied (or queued before the header) if its stream is kept. */

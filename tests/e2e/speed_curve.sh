@@ -24,6 +24,10 @@ if "$WEFT" retime clip.mp4 -o half.mp4 --speed 0.5 --method blend --device "$DEV
     [ "$rate" = 30/1 ] && pass "speed 0.5 keeps 30/1" || fail "speed 0.5: rate $rate, want 30/1"
     grep -q "audio .* left out" err.txt && pass "audio dropped with a notice" ||
         fail "no notice about audio: $(cat err.txt)"
+    streams=$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 half.mp4 | sort -u |
+        paste -sd, -)
+    [ "$streams" = video ] && pass "speed 0.5: no (empty) audio stream left in the output" ||
+        fail "speed 0.5: output streams '$streams', want video only"
 else
     fail "retime --speed 0.5: $(cat err.txt)"
 fi

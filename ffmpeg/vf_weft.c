@@ -178,6 +178,25 @@ static int set_setting(AVFilterContext *ctx, const char *name, const char *value
     return 0;
 }
 
+static int needs_input_rate(const WeftSettings *set)
+{
+    int speed_change = set->speed.num > 0 && set->speed.num != set->speed.den;
+    return set->fps.num == 0 && (speed_change || set->curve[0]);
+}
+
+static int open_library(AVFilterContext *ctx)
+{
+    WeftFilterContext *s = ctx->priv;
+    int err = weft_open(&s->weft, &s->settings);
+    if (err < 0) {
+        av_log(ctx, AV_LOG_ERROR, "Cannot open libweft: %s\n", weft_strerror(err));
+        return err; /* weft errors are negative errno values, as AVERROR() */
+    }
+    av_log(ctx, AV_LOG_VERBOSE, "libweft %s on %s\n", weft_version(),
+           weft_device_name(s->weft));
+    return 0;
+}
+
 static av_cold int init(AVFilterContext *ctx)
 {
     WeftFilterContext *s = ctx->priv;
@@ -215,18 +234,14 @@ static av_cold int init(AVFilterContext *ctx)
             return err;
     }
 
-    err = weft_open(&s->weft, &s->settings);
-    if (err < 0) {
-        av_log(ctx, AV_LOG_ERROR, "Cannot open libweft: %s\n", weft_strerror(err));
-        return err; /* weft errors are negative errno values, as AVERROR() */
-    }
-    av_log(ctx, AV_LOG_VERBOSE, "libweft %s on %s\n", weft_version(),
-           weft_device_name(s->weft));
-
     s->props = av_frame_alloc();
     if (!s->props)
         return AVERROR(ENOMEM);
-    return 0;
+    /* A speed change or a curve without fps plays at the input's rate, which is known only
+     * once the input link is configured: the library is opened there. */
+    if (needs_input_rate(&s->settings))
+        return 0;
+    return open_library(ctx);
 }
 
 static av_cold void uninit(AVFilterContext *ctx)
@@ -288,6 +303,17 @@ static int config_output(AVFilterLink *outlink)
         av_log(ctx, AV_LOG_ERROR, "Unsupported pixel format %s%s.\n",
                av_get_pix_fmt_name(s->sw_format), s->hw ? " (in Vulkan frames)" : "");
         return AVERROR(EINVAL);
+    }
+    if (!s->weft) {
+        /* deferred by init(): the output plays at the input's rate */
+        if (inlink->frame_rate.num <= 0 || inlink->frame_rate.den <= 0) {
+            av_log(ctx, AV_LOG_ERROR, "speed/curve without fps needs a known input frame "
+                   "rate; give fps.\n");
+            return AVERROR(EINVAL);
+        }
+        s->settings.fps = (WeftRational){ inlink->frame_rate.num, inlink->frame_rate.den };
+        if ((err = open_library(ctx)) < 0)
+            return err;
     }
     if (set->fps.num > 0) {
         /* the settings table keeps fps within 32 bits */

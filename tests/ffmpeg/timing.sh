@@ -29,6 +29,14 @@ diff <(framecrc_rows "$tmp/source.crc" | awk -F', *' '{ print $6 }') \
     <(framecrc_rows "$tmp/factor3.crc" | awk -F', *' 'NR % 3 == 1 { print $6 }') >/dev/null ||
     fail "factor=3: the source frames are not passed through bit-exact"
 
+# speed=0.5 alone plays 2 s of source in 4 s at the input's 25 fps: 100 frames in 1/25,
+# and every other one is a source frame, bit-exact (the filter takes the rate from its input)
+ff -f lavfi -i "$src" -vf weft=speed=0.5:device=cpu -f framecrc "$tmp/speed.crc"
+check_timing "$tmp/speed.crc" 100 1/25
+diff <(framecrc_rows "$tmp/source.crc" | awk -F', *' '{ print $6 }') \
+    <(framecrc_rows "$tmp/speed.crc" | awk -F', *' 'NR % 2 == 1 { print $6 }') >/dev/null ||
+    fail "speed=0.5: the source frames are not passed through bit-exact"
+
 # the output link's frame rate and time base (what an encoder and a muxer see)
 "$ffprobe" -v error -f lavfi -i "$src,weft=fps=50:device=cpu" -select_streams v:0 \
     -show_entries stream=r_frame_rate,avg_frame_rate,time_base -of default=nw=1 >"$tmp/probe"

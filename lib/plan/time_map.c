@@ -7,20 +7,6 @@
  * stay exact. */
 typedef __int128 wide;
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    if (a < 0)
-        a = -a;
-    if (b < 0)
-        b = -b;
-    while (b) {
-        int64_t r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
 static wide gcd_wide(wide a, wide b)
 {
     if (a < 0)
@@ -37,7 +23,7 @@ static wide gcd_wide(wide a, wide b)
 
 void plan_reduce(int64_t *num, int64_t *den)
 {
-    int64_t g = gcd64(*num, *den);
+    int64_t g = (int64_t)gcd_wide(*num, *den);
     if (g > 1) {
         *num /= g;
         *den /= g;

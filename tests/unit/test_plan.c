@@ -149,6 +149,46 @@ static void pipeline_settings(WeftSettings *s)
     s->scene_threshold = 0.0f;
 }
 
+/* Feeds `count` pictures, then the end of the stream, through the send/get API, and calls
+ * `check` on every output (its index and picture) before releasing it. Returns the number of
+ * outputs, or -1 after reporting a failed call or a stream that never ended. */
+typedef void (*OutputCheck)(void *opaque, int index, const WeftPicture *out);
+
+static int drive_stream(WeftContext *c, const WeftPicture *in, int count, OutputCheck check,
+                        void *opaque)
+{
+    int got = 0, sent = 0;
+    for (;;) {
+        int err = weft_send_picture(c, sent < count ? &in[sent] : NULL);
+        if (err == 0) {
+            sent++;
+        } else if (err != -EAGAIN) {
+            EXPECT(0, "send: %s", weft_strerror(err));
+            return -1;
+        }
+        for (;;) {
+            WeftPicture out;
+            err = weft_get_picture(c, &out);
+            if (err == WEFT_EOF)
+                return got;
+            if (err == -EAGAIN)
+                break;
+            if (err) {
+                EXPECT(0, "get: %s", weft_strerror(err));
+                return -1;
+            }
+            if (check)
+                check(opaque, got, &out);
+            weft_picture_unref(&out);
+            got++;
+        }
+        if (sent > count) {
+            EXPECT(0, "no end of stream after %d outputs", got);
+            return -1;
+        }
+    }
+}
+
 static void check_half_speed(const WeftSettings *s, const char *what);
 
 static void test_pipeline_speed(void)
@@ -168,6 +208,21 @@ static void test_pipeline_speed(void)
 }
 
 /* Runs 5 grey frames at 25 fps through settings that play them at half speed at 25 fps. */
+/* At half speed output 2k is source k, bit-exact, and output 2k+1 lies between sources k
+ * and k+1 (grey levels 40 + 40 k). */
+static void check_half_speed_output(void *opaque, int index, const WeftPicture *out)
+{
+    const int frames = *(const int *)opaque;
+    EXPECT(out->pts == index && out->time_base.num == 1 && out->time_base.den == 25,
+           "output %d pts %lld", index, (long long)out->pts);
+    int v = out->data[0][0], lo = 40 + 40 * (index / 2);
+    if (index % 2 == 0)
+        EXPECT(v == lo, "output %d = %d, want source %d (%d)", index, v, index / 2, lo);
+    else if (index / 2 + 1 < frames)
+        EXPECT(v > lo && v < lo + 40, "output %d = %d, not between %d and %d", index, v, lo,
+               lo + 40);
+}
+
 static void check_half_speed(const WeftSettings *s, const char *what)
 {
     WeftContext *c = NULL;
@@ -184,33 +239,8 @@ static void check_half_speed(const WeftSettings *s, const char *what)
         in[f].duration = 1;
         in[f].time_base = (WeftRational){ 1, 25 };
     }
-    int got = 0, f = 0, ended = 0;
-    while (!ended && f <= FRAMES) {
-        int err = weft_send_picture(c, f < FRAMES ? &in[f] : NULL);
-        if (err == 0)
-            f++;
-        else if (err != -EAGAIN)
-            break;
-        for (;;) {
-            WeftPicture out;
-            err = weft_get_picture(c, &out);
-            if (err == WEFT_EOF)
-                ended = 1;
-            if (err)
-                break;
-            EXPECT(out.pts == got && out.time_base.num == 1 && out.time_base.den == 25,
-                   "output %d pts %lld", got, (long long)out.pts);
-            int v = out.data[0][0], lo = 40 + 40 * (got / 2);
-            if (got % 2 == 0)
-                EXPECT(v == lo, "output %d = %d, want source %d (%d)", got, v, got / 2, lo);
-            else if (got / 2 + 1 < FRAMES)
-                EXPECT(v > lo && v < lo + 40, "output %d = %d, not between %d and %d", got, v,
-                       lo, lo + 40);
-            weft_picture_unref(&out);
-            got++;
-        }
-    }
-    EXPECT(ended, "%s: no end of stream", what);
+    int frames = FRAMES;
+    int got = drive_stream(c, in, FRAMES, check_half_speed_output, &frames);
     EXPECT(got == 2 * FRAMES, "%s: got %d outputs, want %d", what, got, 2 * FRAMES);
     for (int i = 0; i < FRAMES; i++)
         weft_picture_unref(&in[i]);
@@ -343,6 +373,13 @@ static void test_pipeline_curve(void)
 }
 
 /* Runs 4 grey frames (values given) at factor 2 and returns the value of each output. */
+/* Keeps the first 16 outputs' top-left grey level. */
+static void record_grey_output(void *opaque, int index, const WeftPicture *out)
+{
+    if (index < 16)
+        ((int *)opaque)[index] = out->data[0][0];
+}
+
 static int run_grey(const WeftSettings *s, const int *values, int frames, int *got_values)
 {
     WeftContext *c = NULL;
@@ -358,26 +395,7 @@ static int run_grey(const WeftSettings *s, const int *values, int frames, int *g
         in[f].duration = 1;
         in[f].time_base = (WeftRational){ 1, 25 };
     }
-    int got = 0, f = 0, ended = 0;
-    while (!ended && f <= frames) {
-        int err = weft_send_picture(c, f < frames ? &in[f] : NULL);
-        if (err == 0)
-            f++;
-        else if (err != -EAGAIN)
-            break;
-        for (;;) {
-            WeftPicture out;
-            err = weft_get_picture(c, &out);
-            if (err == WEFT_EOF)
-                ended = 1;
-            if (err)
-                break;
-            if (got < 16)
-                got_values[got] = out.data[0][0];
-            weft_picture_unref(&out);
-            got++;
-        }
-    }
+    int got = drive_stream(c, in, frames, record_grey_output, got_values);
     for (int i = 0; i < frames; i++)
         weft_picture_unref(&in[i]);
     weft_close(&c);
@@ -449,6 +467,31 @@ static void test_bad_arguments(void)
 
 /* The stream pipeline at the input rate only copies: every output must equal its input
  * sample for sample (10-bit 4:2:0), with the input's pts, in order, and nothing extra. */
+typedef struct CopiesExpected {
+    const WeftPicture *in;
+    int frames, w, h;
+} CopiesExpected;
+
+/* Output k of a stream at the input rate is input k, sample for sample (10-bit 4:2:0), with
+ * its pts. */
+static void check_copy_output(void *opaque, int index, const WeftPicture *out)
+{
+    const CopiesExpected *e = opaque;
+    EXPECT(index < e->frames, "extra output");
+    if (index >= e->frames)
+        return;
+    const WeftPicture *src = &e->in[index];
+    EXPECT(out->pts == src->pts && out->time_base.den == 1000, "pts %lld", (long long)out->pts);
+    int same = 1;
+    for (int p = 0; p < 3; p++) {
+        int pw = p ? (e->w + 1) / 2 : e->w, ph = p ? (e->h + 1) / 2 : e->h;
+        for (int y = 0; y < ph; y++)
+            same &= !memcmp(out->data[p] + y * out->stride[p], src->data[p] + y * src->stride[p],
+                            (size_t)pw * 2);
+    }
+    EXPECT(same, "output %d differs from its input", index);
+}
+
 static void test_pipeline_copies(void)
 {
     WeftSettings s;
@@ -477,46 +520,8 @@ static void test_pipeline_copies(void)
         in[f].pts = 1000 + 40 * f;
         in[f].time_base = (WeftRational){ 1, 1000 };
     }
-    int got = 0, f = 0, ended = 0;
-    while (!ended) {
-        int err = weft_send_picture(c, f < FRAMES ? &in[f] : NULL);
-        if (err == 0) {
-            f++;
-        } else if (err != -EAGAIN) {
-            EXPECT(0, "send: %s", weft_strerror(err));
-            break;
-        }
-        for (;;) {
-            WeftPicture out;
-            err = weft_get_picture(c, &out);
-            if (err == -EAGAIN)
-                break;
-            if (err == WEFT_EOF) {
-                ended = 1;
-                break;
-            }
-            EXPECT(err == 0, "get: %s", weft_strerror(err));
-            if (err)
-                return;
-            EXPECT(got < FRAMES, "extra output");
-            if (got < FRAMES) {
-                EXPECT(out.pts == in[got].pts && out.time_base.den == 1000, "pts %lld",
-                       (long long)out.pts);
-                int same = 1;
-                for (int p = 0; p < 3; p++) {
-                    int pw = p ? (W + 1) / 2 : W, ph = p ? (H + 1) / 2 : H;
-                    for (int y = 0; y < ph; y++)
-                        same &= !memcmp(out.data[p] + y * out.stride[p],
-                                        in[got].data[p] + y * in[got].stride[p], pw * 2);
-                }
-                EXPECT(same, "output %d differs from its input", got);
-            }
-            weft_picture_unref(&out);
-            got++;
-        }
-        if (f > FRAMES + 2)
-            break;
-    }
+    CopiesExpected expected = { in, FRAMES, W, H };
+    int got = drive_stream(c, in, FRAMES, check_copy_output, &expected);
     /* the last frame has no duration: it lasts as long as the one before, one output */
     EXPECT(got == FRAMES, "got %d outputs, want %d", got, FRAMES);
     for (int i = 0; i < FRAMES; i++)

@@ -26,6 +26,7 @@
 #include "ops/nn_warp.h"
 #include "ops/nn_pad.h"
 #include "ops/scene_stats.h"
+#include "ops/block_diff.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -51,6 +52,7 @@ const OpInfo *const op_table[] = {
     &op_info_nn_warp,
     &op_info_nn_pad,
     &op_info_scene_stats,
+    &op_info_block_diff,
     NULL,
 };
 

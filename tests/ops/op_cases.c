@@ -23,6 +23,7 @@
 #include "ops/occlusion.h"
 #include "ops/resize.h"
 #include "ops/scene_stats.h"
+#include "ops/block_diff.h"
 #include "ops/synth_merge.h"
 #include "ops/var_derivs.h"
 #include "ops/var_sor.h"
@@ -154,6 +155,16 @@ static void make_scene_stats(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, 1, h, w, -0.05f, 1.05f);
     case_tensor(k, 1, h, w, -0.05f, 1.05f);
     case_tensor(k, 1, h, 1 + 2 * SCENE_STATS_BINS, 0, 1);
+}
+
+static void make_block_diff(CaseRng *r, int w, int h, OpCase *k)
+{
+    /* blocks that do not divide odd sizes exercise the partial edge blocks */
+    OpBlockDiffParams p = {.h = h, .w = w, .block = rng_int(r, 1, 9)};
+    case_params(k, &p, sizeof(p));
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 1, (h + p.block - 1) / p.block, (w + p.block - 1) / p.block, 0, 1);
 }
 
 static void make_median(CaseRng *r, int w, int h, OpCase *k)
@@ -484,6 +495,7 @@ const OpCaseDef op_cases[] = {
     {"add_scaled", 1e-6f, make_add_scaled},
     {"median", 0.0f, make_median},
     {"scene_stats", 1e-3f, make_scene_stats},
+    {"block_diff", 1e-5f, make_block_diff},
     {"dis_search", 1e-4f, make_dis_search},
     {"dis_densify", 1e-4f, make_dis_densify},
     {"var_derivs", 1e-5f, make_var_derivs},

@@ -46,8 +46,10 @@ static int drop_other_packet(void *opaque, AVPacket *packet)
     return 0;
 }
 
-/* --speed or --curve alone: the output keeps the input's rate (the library needs an fps to map). */
-static int speed_rate(Retime *r)
+/* --speed or --curve alone: the output keeps the input's rate (the library needs an fps to
+ * map); --dup smooth/drop without --fps: the input's rate x --factor (merged repeats leave
+ * no source interval to divide). */
+static int speed_rate(Retime *r, int factor)
 {
     AVRational in_rate = r->in.stream->r_frame_rate;
     if (in_rate.num <= 0 || in_rate.den <= 0)
@@ -55,8 +57,15 @@ static int speed_rate(Retime *r)
     if (in_rate.num <= 0 || in_rate.den <= 0)
         return cli_error(r->cli, "'%s' has no known frame rate: give --fps with --speed/--curve",
                          r->in.path);
-    r->cli->settings.fps = (WeftRational){in_rate.num, in_rate.den};
+    AVRational rate = av_mul_q(in_rate, (AVRational){factor, 1});
+    r->cli->settings.fps = (WeftRational){rate.num, rate.den};
     return 0;
+}
+
+static int needs_rate(const Cli *cli)
+{
+    return (has_speed(&cli->settings) || cli->settings.dup != WEFT_DUP_KEEP) &&
+           !(cli->rate_given & 1);
 }
 
 /* Encodes every picture the library has ready. Returns 0 when it needs more input, 1 at the
@@ -204,7 +213,7 @@ int cmd_retime(Cli *cli)
     if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate, 0) < 0 ||
         video_output_create(cli, &r.out, cli->output, r.in.format,
                             !has_speed(&cli->settings)) < 0 ||
-        (has_speed(&cli->settings) && !(cli->rate_given & 1) && speed_rate(&r)) ||
+        (needs_rate(cli) && speed_rate(&r, has_speed(&cli->settings) ? 1 : cli->settings.factor)) ||
         cli_open_context(cli, &r.ctx))
         goto done;
     r.in.other_packet = has_speed(&cli->settings) ? drop_other_packet : copy_other_packet;

@@ -181,7 +181,7 @@ static int set_setting(AVFilterContext *ctx, const char *name, const char *value
 static int needs_input_rate(const WeftSettings *set)
 {
     int speed_change = set->speed.num > 0 && set->speed.num != set->speed.den;
-    return set->fps.num == 0 && (speed_change || set->curve[0]);
+    return set->fps.num == 0 && (speed_change || set->curve[0] || set->dup != WEFT_DUP_KEEP);
 }
 
 static int open_library(AVFilterContext *ctx)
@@ -311,7 +311,11 @@ static int config_output(AVFilterLink *outlink)
                    "rate; give fps.\n");
             return AVERROR(EINVAL);
         }
-        s->settings.fps = (WeftRational){ inlink->frame_rate.num, inlink->frame_rate.den };
+        AVRational rate = inlink->frame_rate;
+        /* dup smooth/drop alone: the input's rate x factor, as without it */
+        if (s->settings.speed.num == s->settings.speed.den && !s->settings.curve[0])
+            rate = av_mul_q(rate, (AVRational){ set->factor, 1 });
+        s->settings.fps = (WeftRational){ rate.num, rate.den };
         if ((err = open_library(ctx)) < 0)
             return err;
     }

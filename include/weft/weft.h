@@ -135,6 +135,14 @@ typedef enum WeftFlowQuality {
     WEFT_QUALITY_HIGH = 2,   /* refinement at full resolution: best accuracy */
 } WeftFlowQuality;
 
+/* Repeated source pictures (animation on twos and threes, held drawings). */
+typedef enum WeftDupMode {
+    WEFT_DUP_KEEP = 0,   /* interpolate the pictures as given: a repeat stays a repeat */
+    WEFT_DUP_SMOOTH = 1, /* each drawing at the time it first appears, in-betweens between
+                            drawings; a drawing held for 4 or more pictures stays still */
+    WEFT_DUP_DROP = 2,   /* repeats removed: in-betweens across every hold, however long */
+} WeftDupMode;
+
 enum { WEFT_LOG_ERROR = 0, WEFT_LOG_WARNING = 1, WEFT_LOG_INFO = 2, WEFT_LOG_VERBOSE = 3,
        WEFT_LOG_DEBUG = 4 };
 
@@ -161,6 +169,11 @@ typedef struct WeftSettings {
                             distance) at or above which a source pair is a cut: no output
                             is synthesised across it, the nearest source picture is shown
                             instead. 0 disables. default 0.3 */
+    int dup;             /* WeftDupMode: what repeated source pictures become. default
+                            WEFT_DUP_KEEP */
+    float dup_threshold; /* two pictures are the same drawing when no 16x16 block of their
+                            luma differs by a mean absolute difference (0..1) above this;
+                            0.08 tolerates x264 crf 35 coding noise. default 0.08 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by

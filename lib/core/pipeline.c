@@ -14,6 +14,7 @@
 #include "core/context.h"
 #include "core/picture.h"
 #include "core/pipeline.h"
+#include "ops/block_diff.h"
 #include "ops/scene_stats.h"
 #include "plan/curve.h"
 #include "plan/time_map.h"
@@ -25,7 +26,12 @@ typedef struct Pipeline {
     WeftPicture prev, next;
     int have_prev, have_next;
     int eof;
-    int64_t last_interval; /* pts units between the last two source pictures; 0 unknown */
+    int64_t last_interval; /* pts units between the last two pictures sent; 0 unknown */
+    int64_t last_in_pts;   /* of the last picture sent (repeats included) */
+    /* dup smooth/drop: repeats of prev's drawing are merged into prev (never stored); its
+     * run ends at run_last_pts, a picture of run_last_duration (0 unknown) */
+    int run_length;        /* pictures in prev's run, 1 when it has no repeats */
+    int64_t run_last_pts, run_last_duration;
     int64_t out_index;     /* PLAN_FPS: index k of the next output */
     int step;              /* PLAN_FACTOR: step j of the next output in [prev, next) */
     int slot_loaded[2];    /* pair slots hold prev (0) and next (1) on the device */
@@ -86,6 +92,60 @@ static int pipeline_start(WeftContext *c, const WeftPicture *first)
     return 0;
 }
 
+/* prev (just set) starts a run of one picture. */
+static void start_run(Pipeline *p)
+{
+    p->run_length = 1;
+    p->run_last_pts = p->prev.pts;
+    p->run_last_duration = p->prev.duration;
+}
+
+/* Block size of the repeat test: large enough to average coding noise down, small enough
+ * that a change in a small area (an eye, a mouth) fills most of a block. */
+#define REPEAT_BLOCK 16
+
+/* dup smooth/drop: is `in` a repeat of prev's drawing? Both lumas go to the device (slot 0
+ * prev, slot 1 in: a new drawing is then already in place as next) and block_diff scores
+ * them there; only the block means come back. */
+static int check_repeat(WeftContext *c, const WeftPicture *in, int *repeat)
+{
+    Pipeline *p = c->pipeline;
+    PairState *pair = &c->pair;
+    int err;
+    if ((err = pair_configure(c, in->width, in->height, in->format)) < 0)
+        return err;
+    if (!p->slot_loaded[0]) {
+        if ((err = pair_load(c, 0, &p->prev)) < 0)
+            return err;
+        p->slot_loaded[0] = 1;
+    }
+    if ((err = pair_load(c, 1, in)) < 0)
+        return err;
+    const int bh = (in->height + REPEAT_BLOCK - 1) / REPEAT_BLOCK;
+    const int bw = (in->width + REPEAT_BLOCK - 1) / REPEAT_BLOCK;
+    WeftTensor blocks = {0};
+    float *means = malloc((size_t)bh * bw * sizeof(float));
+    err = means ? 0 : -ENOMEM;
+    if (err >= 0 && (err = device_tensor(c->dev, &blocks, 1, bh, bw)) >= 0 &&
+        (err = op_block_diff(c->dev, &pair->luma[0], &pair->luma[1], REPEAT_BLOCK,
+                             &blocks)) >= 0)
+        err = device_download(c->dev, &blocks, means);
+    if (err >= 0) {
+        float diff = block_diff_max(means, bh * bw);
+        *repeat = diff <= c->settings.dup_threshold;
+        /* slot 1 holds `in`: valid as next only when it becomes next */
+        p->slot_loaded[1] = !*repeat;
+        log_debug(&c->log, "pts %lld: largest block difference %.4f from pts %lld: %s",
+                  (long long)in->pts, diff, (long long)p->prev.pts,
+                  *repeat ? "a repeat" : "a new drawing");
+    } else {
+        log_error(&c->log, "cannot compare pictures for repeats: %s", weft_strerror(err));
+    }
+    device_tensor_free(&blocks);
+    free(means);
+    return err;
+}
+
 int weft_send_picture(WeftContext *c, const WeftPicture *in)
 {
     if (!c)
@@ -105,6 +165,7 @@ int weft_send_picture(WeftContext *c, const WeftPicture *in)
     CHECK_ARG(&c->log, in->duration >= 0);
     if (p->have_next)
         return -EAGAIN; /* outputs of the current window are still waiting */
+    int repeat = 0;
     if (!p->started) {
         if ((err = pipeline_start(c, in)) < 0)
             return err;
@@ -119,26 +180,37 @@ int weft_send_picture(WeftContext *c, const WeftPicture *in)
             log_error(&c->log, "time base changed mid-stream");
             return -EINVAL;
         }
-        if (in->pts <= ref->pts) {
+        if (in->pts <= p->last_in_pts) {
             log_error(&c->log, "pts %lld does not increase (previous %lld)",
-                      (long long)in->pts, (long long)ref->pts);
+                      (long long)in->pts, (long long)p->last_in_pts);
             return -EINVAL;
         }
+        if (c->settings.dup != WEFT_DUP_KEEP && (err = check_repeat(c, in, &repeat)) < 0)
+            return err;
+        p->last_interval = in->pts - p->last_in_pts;
+    }
+    p->last_in_pts = in->pts;
+    if (repeat) {
+        p->run_length++;
+        p->run_last_pts = in->pts;
+        p->run_last_duration = in->duration;
+        return 0;
     }
     WeftPicture *dst = p->have_prev ? &p->next : &p->prev;
     if ((err = picture_clone(dst, in)) < 0)
         return err;
-    if (p->have_prev)
+    if (p->have_prev) {
         p->have_next = 1;
-    else
+    } else {
         p->have_prev = 1;
+        start_run(p);
+    }
     return 0;
 }
 
 /* Moves the window: next becomes prev. */
 static void advance_window(Pipeline *p, PairState *pair)
 {
-    p->last_interval = p->next.pts - p->prev.pts;
     weft_picture_unref(&p->prev);
     p->prev = p->next;
     memset(&p->next, 0, sizeof(p->next));
@@ -149,12 +221,28 @@ static void advance_window(Pipeline *p, PairState *pair)
     p->step = 0;
     p->pair_scored = 0;
     p->pair_cut = 0;
+    start_run(p);
 }
 
-/* Length of the last source picture's interval (pts units), 0 if it cannot be known. */
+/* Length of the last source picture's interval (pts units, from its first appearance to
+ * the end of its last repeat), 0 if it cannot be known. */
 static int64_t final_interval(const Pipeline *p)
 {
-    return p->prev.duration > 0 ? p->prev.duration : p->last_interval;
+    int64_t last = p->run_last_duration > 0 ? p->run_last_duration : p->last_interval;
+    return last > 0 ? p->run_last_pts - p->prev.pts + last : 0;
+}
+
+/* dup smooth: where the in-betweens from prev's drawing start. A drawing held for
+ * HOLD_PICTURES or more is an intentional hold: it stays still to its last repeat and moves
+ * on from there; a shorter run (twos, threes) is one drawing placed at its first picture. */
+#define HOLD_PICTURES 4
+
+static int64_t motion_start(const WeftContext *c)
+{
+    const Pipeline *p = c->pipeline;
+    if (c->settings.dup == WEFT_DUP_SMOOTH && p->run_length >= HOLD_PICTURES)
+        return p->run_last_pts;
+    return p->prev.pts;
 }
 
 /* Scores the loaded pair for a scene cut on the device (scene_stats op, row sums reduced
@@ -246,11 +334,12 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                 advance_window(p, &c->pair);
                 continue;
             }
-            int64_t t_num = 0, t_den = 1;
+            int64_t t_num = 0, t_den = 1, start = motion_start(c);
             /* a curve's float evaluation, rounded to its grid, can land a hair before the
-             * window already reached: that is the source picture itself */
-            if (plan_time_cmp_pts(at, p->prev.pts) > 0)
-                plan_locate(at, p->prev.pts, p->next.pts, &t_num, &t_den);
+             * window already reached: that is the source picture itself (and so is any
+             * time inside a hold) */
+            if (plan_time_cmp_pts(at, start) > 0)
+                plan_locate(at, start, p->next.pts, &t_num, &t_den);
             if ((err = emit(c, t_num, t_den, pts, 1, out)) < 0)
                 return err;
             p->out_index++;

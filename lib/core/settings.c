@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,19 @@ static int set_scene_threshold(WeftSettings *s, const char *v)
     return 0;
 }
 
+static int set_dup_threshold(WeftSettings *s, const char *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end || errno || isnan(x))
+        return -EINVAL;
+    if (x < 0.0 || x > 1.0)
+        return -ERANGE;
+    s->dup_threshold = (float)x;
+    return 0;
+}
+
 static int set_factor(WeftSettings *s, const char *v)
 {
     return parse_int(v, 1, 64, &s->factor);
@@ -178,11 +192,17 @@ static int set_enum(int *field, const char *v, const char *const *names)
 
 static const char *const method_names[] = { "flow", "blend", "rife", NULL };
 static const char *const quality_names[] = { "fast", "medium", "high", NULL };
+static const char *const dup_names[] = { "keep", "smooth", "drop", NULL };
 static const char *const log_names[] = { "error", "warning", "info", "verbose", "debug", NULL };
 
 static int set_method(WeftSettings *s, const char *v)
 {
     return set_enum(&s->method, v, method_names);
+}
+
+static int set_dup(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->dup, v, dup_names);
 }
 
 static int set_model(WeftSettings *s, const char *v)
@@ -230,6 +250,16 @@ static const SettingRow settings_table[] = {
         "scene-cut score (0..1) from which no frame is synthesised across a pair; the nearest "
         "source picture is shown instead (0 disables)",
         "0..1" }, set_scene_threshold },
+    { { "dup", "keep",
+        "repeated pictures (animation on twos/threes): keep (interpolate as given), smooth "
+        "(each drawing at its first appearance, in-betweens between drawings, holds of 4+ "
+        "pictures stay still) or drop (in-betweens across every hold); smooth and drop need fps "
+        "(the CLI passes one)",
+        "keep|smooth|drop" }, set_dup },
+    { { "dup-threshold", "0.08",
+        "two pictures are one drawing when no 16x16 block differs by more than this mean "
+        "absolute luma difference (robust to coding noise)",
+        "0..1" }, set_dup_threshold },
     { { "method", "flow",
         "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
         "flow|blend|rife" }, set_method },
@@ -301,6 +331,15 @@ int settings_validate(const WeftSettings *s, const Log *log)
         /* factor mode divides source intervals; a speed needs an output rate to map to */
         log_error(log, "speed %lld/%lld needs an output rate: set 'fps' (e.g. the input's)",
                   (long long)s->speed.num, (long long)s->speed.den);
+        return -EINVAL;
+    }
+    CHECK_ARG(log, s->dup >= WEFT_DUP_KEEP && s->dup <= WEFT_DUP_DROP);
+    CHECK_ARG(log, s->dup_threshold >= 0.0f && s->dup_threshold <= 1.0f);
+    if (s->dup != WEFT_DUP_KEEP && s->fps.num == 0) {
+        /* factor mode divides each source interval; merged repeats have no interval of
+         * their own to divide */
+        log_error(log, "dup smooth/drop needs an output rate: set 'fps' (e.g. the input's "
+                       "rate x factor)");
         return -EINVAL;
     }
     CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND ||

@@ -430,6 +430,57 @@ static void test_scene_cut(void)
     EXPECT(n == 8 && out[3] == 120, "threshold 0: output 3 = %d, want the blend 120", out[3]);
 }
 
+/* Repeated pictures: grey drawings on twos (each picture twice) at the input's rate. keep
+ * shows the repeats as given; smooth places each drawing at its first picture and puts the
+ * blend between drawings where the repeat was; the last drawing holds to the end. A hold of
+ * 5 pictures stays still with smooth (motion starts at its last repeat) and is crossed
+ * linearly with drop. */
+static void test_dup(void)
+{
+    WeftSettings s;
+    pipeline_settings(&s);
+    EXPECT(s.dup == WEFT_DUP_KEEP, "default dup %d", s.dup);
+    EXPECT(weft_settings_set(&s, "dup", "twos") == -EINVAL, "dup twos accepted");
+    EXPECT(weft_settings_set(&s, "dup-threshold", "1.5") == -ERANGE, "threshold 1.5");
+    EXPECT(weft_settings_set(&s, "dup-threshold", "nan") == -EINVAL, "threshold nan");
+    EXPECT(weft_settings_set(&s, "dup", "smooth") == 0, "dup smooth");
+    WeftContext *c = NULL;
+    EXPECT(weft_open(&c, &s) == -EINVAL && !c, "dup smooth in factor mode accepted");
+    EXPECT(weft_settings_set(&s, "fps", "25") == 0, "fps");
+
+    const int twos[6] = { 40, 40, 120, 120, 200, 200 };
+    const int want_smooth[6] = { 40, 80, 120, 160, 200, 200 };
+    int out[16] = { 0 };
+    int n = run_grey(&s, twos, 6, out);
+    EXPECT(n == 6, "smooth: %d outputs", n);
+    for (int i = 0; i < 6 && i < n; i++)
+        EXPECT(out[i] == want_smooth[i], "smooth: output %d = %d, want %d", i, out[i],
+               want_smooth[i]);
+    EXPECT(weft_settings_set(&s, "dup", "keep") == 0, "dup keep");
+    n = run_grey(&s, twos, 6, out);
+    EXPECT(n == 6, "keep: %d outputs", n);
+    for (int i = 0; i < 6 && i < n; i++)
+        EXPECT(out[i] == twos[i], "keep: output %d = %d, want %d", i, out[i], twos[i]);
+
+    /* a hold of 5, then a new drawing, at twice the rate */
+    const int hold[6] = { 40, 40, 40, 40, 40, 200 };
+    EXPECT(weft_settings_set(&s, "fps", "50") == 0, "fps 50");
+    EXPECT(weft_settings_set(&s, "dup", "smooth") == 0, "dup smooth");
+    n = run_grey(&s, hold, 6, out);
+    EXPECT(n == 12, "hold smooth: %d outputs", n);
+    for (int i = 0; i < 9 && i < n; i++)
+        EXPECT(out[i] == 40, "hold smooth: output %d = %d moves", i, out[i]);
+    EXPECT(out[9] == 120 && out[10] == 200, "hold smooth: outputs 9, 10 = %d, %d, want 120, 200",
+           out[9], out[10]);
+    EXPECT(weft_settings_set(&s, "dup", "drop") == 0, "dup drop");
+    n = run_grey(&s, hold, 6, out);
+    EXPECT(n == 12, "hold drop: %d outputs", n);
+    /* output k at source time k / 2 of the 0 -> 5 crossing: 40 + 160 k / 10 */
+    for (int i = 0; i <= 10 && i < n; i++)
+        EXPECT(abs(out[i] - (40 + 16 * i)) <= 1, "hold drop: output %d = %d, want %d", i,
+               out[i], 40 + 16 * i);
+}
+
 static void test_factor_vfr(void)
 {
     /* VFR source at pts 0, 3, 4, 10 (ms); factor 2 puts one output midway in each interval */
@@ -539,6 +590,7 @@ int main(void)
     test_curves();
     test_pipeline_curve();
     test_scene_cut();
+    test_dup();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

@@ -174,6 +174,13 @@ typedef struct WeftSettings {
     float dup_threshold; /* two pictures are the same drawing when no 16x16 block of their
                             luma differs by a mean absolute difference (0..1) above this;
                             0.08 tolerates x264 crf 35 coding noise. default 0.08 */
+    float shutter;       /* shutter angle in degrees, 0..360: each output is exposed for
+                            shutter / 360 of its frame interval, synthesised as the mean of
+                            in-betweens spread over that time (motion blur of the new rate).
+                            0 = off (sharp frames, source pictures copied bit-exact). The
+                            exposure stays inside the source interval the output lies in
+                            (shifted there near a source picture; at most one interval long).
+                            default 0 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by

@@ -1,5 +1,6 @@
 /* Context: device choice, the one-shot calls, and the pair state they share with the
  * stream pipeline. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "core/settings.h"
 #include "gpu/gpu_device.h"
 #include "nn/nn_rife.h"
+#include "synth/shutter.h"
 
 const char *weft_version(void)
 {
@@ -95,6 +97,7 @@ void pair_release(PairState *p)
 {
     flow_destroy(&p->flow);
     synth_destroy(&p->synth);
+    shutter_destroy(&p->shutter);
     for (int i = 0; i < 2; i++) {
         device_tensor_free(&p->frame[i]);
         device_tensor_free(&p->luma[i]);
@@ -149,6 +152,9 @@ int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format
     if (c->settings.method != WEFT_METHOD_RIFE &&
         (err = synth_create(&p->synth, c->dev, channels, width, height)) < 0)
         goto fail;
+    if (c->settings.shutter > 0.0f &&
+        (err = shutter_create(&p->shutter, c->dev, channels, width, height)) < 0)
+        goto fail;
     if (p->synth)
         synth_set_quality(p->synth, c->settings.quality);
     return 0;
@@ -199,23 +205,77 @@ int pair_prepare(WeftContext *c)
         return err;
     }
     p->prepared = 1;
+    p->max_motion = -1.0f;
     return 0;
 }
 
-int pair_render(WeftContext *c, double t, WeftPicture *out)
+/* The in-between at t of the prepared pair into a device tensor. */
+static int render_tensor(void *opaque, float t, WeftTensor *out)
+{
+    WeftContext *c = opaque;
+    PairState *p = &c->pair;
+    return c->rife ? nn_rife_frame(c->rife, &p->frame[0], &p->frame[1], t, p->format, &p->color,
+                                   out)
+                   : synth_frame(p->synth, t, out);
+}
+
+/* p->out to a newly allocated picture. */
+static int output_picture(WeftContext *c, WeftPicture *out)
 {
     PairState *p = &c->pair;
-    int err = c->rife ? nn_rife_frame(c->rife, &p->frame[0], &p->frame[1], (float)t, p->format,
-                                      &p->color, &p->out)
-                      : synth_frame(p->synth, (float)t, &p->out);
-    if (err >= 0)
-        err = device_download(c->dev, &p->out, p->host_planes);
+    int err = device_download(c->dev, &p->out, p->host_planes);
     if (err >= 0)
         err = weft_picture_alloc(out, p->width, p->height, p->format);
     if (err < 0)
         return err;
     convert_from_float(p->host_planes, out);
     return 0;
+}
+
+int pair_render(WeftContext *c, double t, WeftPicture *out)
+{
+    int err = render_tensor(c, (float)t, &c->pair.out);
+    return err < 0 ? err : output_picture(c, out);
+}
+
+/* Longest forward flow vector of the prepared pair, on every 4th pixel of every 4th row
+ * (a smear is wide; a lone pixel's outlier flow is not worth more samples). */
+static int pair_max_motion(WeftContext *c, float *max_motion)
+{
+    PairState *p = &c->pair;
+    size_t n = (size_t)p->width * p->height;
+    float *flow = malloc(2 * n * sizeof(float));
+    int err = flow ? device_download(c->dev, &p->flow_fwd, flow) : -ENOMEM;
+    float longest = 0.0f;
+    for (int y = 0; err >= 0 && y < p->height; y += 4) {
+        for (int x = 0; x < p->width; x += 4) {
+            size_t i = (size_t)y * p->width + x;
+            float len = sqrtf(flow[i] * flow[i] + flow[n + i] * flow[n + i]);
+            longest = len > longest ? len : longest;
+        }
+    }
+    free(flow);
+    *max_motion = longest;
+    return err;
+}
+
+/* Samples of an exposure without a flow to measure (blend, the network): enough for a
+ * smear of a few pixels. */
+#define SHUTTER_SAMPLES_UNMEASURED 8
+
+int pair_render_exposed(WeftContext *c, float t0, float t1, WeftPicture *out)
+{
+    PairState *p = &c->pair;
+    int err, samples = SHUTTER_SAMPLES_UNMEASURED;
+    if (!p->shutter)
+        return -EINVAL;
+    if (c->settings.method == WEFT_METHOD_FLOW) {
+        if (p->max_motion < 0.0f && (err = pair_max_motion(c, &p->max_motion)) < 0)
+            return err;
+        samples = shutter_samples(p->max_motion, t1 - t0);
+    }
+    err = shutter_frame(p->shutter, render_tensor, c, t0, t1, samples, &p->out);
+    return err < 0 ? err : output_picture(c, out);
 }
 
 int picture_check(const Log *log, const WeftPicture *pic)

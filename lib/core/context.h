@@ -18,7 +18,9 @@ typedef struct PairState {
     float *host_luma;        /* h * w */
     FlowEstimator *flow;
     Synth *synth;
+    struct Shutter *shutter; /* settings.shutter > 0: motion blur of the outputs */
     int prepared;            /* synth_prepare done for frame[0], frame[1] */
+    float max_motion;        /* largest flow length of the prepared pair (pixels), < 0 unknown */
     WeftColor color;         /* of the last picture loaded (for the network's RGB) */
 } PairState;
 
@@ -41,6 +43,9 @@ int pair_load(WeftContext *c, int slot, const WeftPicture *pic);
 int pair_prepare(WeftContext *c);
 /* Makes the in-between at t into a newly allocated picture (format of the pair). */
 int pair_render(WeftContext *c, double t, WeftPicture *out);
+/* The same, exposed by a shutter open over [t0, t1] of the pair (0 <= t0 < t1 <= 1): the
+ * mean of in-betweens spread over it (synth/shutter.h). */
+int pair_render_exposed(WeftContext *c, float t0, float t1, WeftPicture *out);
 void pair_release(PairState *p);
 /* Swaps slots 0 and 1 (the next frame becomes the previous one without re-uploading). */
 void pair_swap(PairState *p);

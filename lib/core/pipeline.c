@@ -18,6 +18,7 @@
 #include "ops/scene_stats.h"
 #include "plan/curve.h"
 #include "plan/time_map.h"
+#include "synth/shutter.h"
 
 typedef struct Pipeline {
     TimeMap map;
@@ -278,12 +279,15 @@ fail:
     return err;
 }
 
-static int emit(WeftContext *c, int64_t t_num, int64_t t_den, int64_t pts, int64_t duration,
-                WeftPicture *out)
+/* Makes the output at pair time t_num / t_den. exposure: how long the shutter is open, in
+ * pair time (0 = a sharp frame). */
+static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, int64_t pts,
+                int64_t duration, WeftPicture *out)
 {
     Pipeline *p = c->pipeline;
     int err;
-    if (t_num == 0 || !p->have_next) {
+    const int blur = exposure > 0.0 && p->have_next;
+    if ((t_num == 0 && !blur) || !p->have_next) {
         /* at a source time, or holding the last picture: a bit-exact copy */
         if ((err = picture_clone(out, &p->prev)) < 0)
             return err;
@@ -302,22 +306,39 @@ static int emit(WeftContext *c, int64_t t_num, int64_t t_den, int64_t pts, int64
         if (c->settings.scene_threshold > 0.0f && !p->pair_scored &&
             (err = score_pair(c)) < 0)
             return err;
-    }
-    if (t_num != 0 && p->have_next && p->pair_cut) {
-        /* never synthesise across a cut: the nearest source picture (the earlier one at
-         * exactly half way), a bit-exact copy */
-        if ((err = picture_clone(out, t_num > t_den - t_num ? &p->next : &p->prev)) < 0)
-            return err;
-    } else if (t_num != 0 && p->have_next) {
-        if ((err = pair_prepare(c)) < 0 ||
-            (err = pair_render(c, (double)t_num / (double)t_den, out)) < 0)
-            return err;
-        out->color = p->prev.color;
+        if (p->pair_cut) {
+            /* never synthesise (or blur) across a cut: the nearest source picture (the
+             * earlier one at exactly half way), a bit-exact copy */
+            if ((err = picture_clone(out, t_num > t_den - t_num ? &p->next : &p->prev)) < 0)
+                return err;
+        } else {
+            double t = (double)t_num / (double)t_den;
+            float t0, t1;
+            shutter_window(t, exposure, &t0, &t1);
+            if ((err = pair_prepare(c)) < 0 ||
+                (err = blur ? pair_render_exposed(c, t0, t1, out) : pair_render(c, t, out)) < 0)
+                return err;
+            out->color = p->prev.color;
+        }
     }
     out->pts = pts;
     out->duration = duration;
     out->time_base = p->map.out_tb;
     return 0;
+}
+
+/* Shutter open time of output k (its frame interval times shutter / 360) in the time of the
+ * pair [start, next]: the interval is the source time to output k + 1, so speed and curves
+ * set it. */
+static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at, int64_t start)
+{
+    const Pipeline *p = c->pipeline;
+    PlanTime following;
+    if (c->settings.shutter <= 0.0f || !p->have_next ||
+        plan_fps_output_time(&p->map, k + 1, &following) < 0)
+        return 0.0;
+    double interval = (double)following.num / (double)following.den - (double)at.num / (double)at.den;
+    return c->settings.shutter / 360.0 * interval / (double)(p->next.pts - start);
 }
 
 static int get_fps(WeftContext *c, WeftPicture *out)
@@ -340,7 +361,8 @@ static int get_fps(WeftContext *c, WeftPicture *out)
              * time inside a hold) */
             if (plan_time_cmp_pts(at, start) > 0)
                 plan_locate(at, start, p->next.pts, &t_num, &t_den);
-            if ((err = emit(c, t_num, t_den, pts, 1, out)) < 0)
+            if ((err = emit(c, t_num, t_den, fps_exposure(c, p->out_index, at, start), pts, 1,
+                            out)) < 0)
                 return err;
             p->out_index++;
             return 0;
@@ -354,7 +376,7 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                                 : plan_time_cmp_pts(at, p->prev.pts) <= 0;
         if (!inside)
             return WEFT_EOF;
-        if ((err = emit(c, 0, 1, pts, 1, out)) < 0)
+        if ((err = emit(c, 0, 1, 0.0, pts, 1, out)) < 0)
             return err;
         p->out_index++;
         return 0;
@@ -390,7 +412,10 @@ static int get_factor(WeftContext *c, WeftPicture *out)
         plan_factor_output_time(&p->map, p->prev.pts, length > 0 ? length : 1, p->step + 1,
                                 &following, &following_pts);
         int64_t step_pts_length = following_pts - pts;
-        int err = emit(c, t_num, t_den, pts, step_pts_length > 0 ? step_pts_length : 1, out);
+        /* factor mode: each output lasts 1 / n of its source interval */
+        double exposure = c->settings.shutter / 360.0 / n;
+        int err = emit(c, t_num, t_den, exposure, pts, step_pts_length > 0 ? step_pts_length : 1,
+                       out);
         if (err < 0)
             return err;
         p->step++;

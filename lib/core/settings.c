@@ -161,17 +161,28 @@ static int set_scene_threshold(WeftSettings *s, const char *v)
     return 0;
 }
 
-static int set_dup_threshold(WeftSettings *s, const char *v)
+/* A decimal number in [lo, hi]; "nan" and trailing text are -EINVAL. */
+static int parse_float(const char *v, double lo, double hi, float *out)
 {
     char *end;
     errno = 0;
     double x = strtod(v, &end);
     if (end == v || *end || errno || isnan(x))
         return -EINVAL;
-    if (x < 0.0 || x > 1.0)
+    if (x < lo || x > hi)
         return -ERANGE;
-    s->dup_threshold = (float)x;
+    *out = (float)x;
     return 0;
+}
+
+static int set_dup_threshold(WeftSettings *s, const char *v)
+{
+    return parse_float(v, 0.0, 1.0, &s->dup_threshold);
+}
+
+static int set_shutter(WeftSettings *s, const char *v)
+{
+    return parse_float(v, 0.0, 360.0, &s->shutter);
 }
 
 static int set_factor(WeftSettings *s, const char *v)
@@ -260,6 +271,10 @@ static const SettingRow settings_table[] = {
         "two pictures are one drawing when no 16x16 block differs by more than this mean "
         "absolute luma difference (robust to coding noise)",
         "0..1" }, set_dup_threshold },
+    { { "shutter", "0",
+        "motion blur: shutter angle in degrees (180 = half the output frame interval, 360 = "
+        "all of it), made from in-betweens along the motion; 0 = off",
+        "0..360" }, set_shutter },
     { { "method", "flow",
         "how in-betweens are made: flow (optical flow), blend, or rife (network, needs --model)",
         "flow|blend|rife" }, set_method },
@@ -342,6 +357,7 @@ int settings_validate(const WeftSettings *s, const Log *log)
                        "rate x factor)");
         return -EINVAL;
     }
+    CHECK_ARG(log, s->shutter >= 0.0f && s->shutter <= 360.0f);
     CHECK_ARG(log, s->method == WEFT_METHOD_FLOW || s->method == WEFT_METHOD_BLEND ||
                        s->method == WEFT_METHOD_RIFE);
     CHECK_ARG(log, memchr(s->model, 0, sizeof(s->model)) != NULL);

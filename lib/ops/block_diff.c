@@ -54,9 +54,8 @@ const OpInfo op_info_block_diff = {
 
 int op_block_diff(Device *d, WeftTensor *a, WeftTensor *b, int block, WeftTensor *out)
 {
-    if (!a || !b || !out || block < 1 || a->c != 1 || b->c != 1 || b->h != a->h ||
-        b->w != a->w || out->c != 1 || out->h != blocks_of(a->h, block) ||
-        out->w != blocks_of(a->w, block))
+    if (!a || !b || !out || block < 1 || a->c != 1 || b->c != 1 || b->h != a->h || b->w != a->w ||
+        out->c != 1 || out->h != blocks_of(a->h, block) || out->w != blocks_of(a->w, block))
         return -EINVAL;
     OpBlockDiffParams p = {.h = a->h, .w = a->w, .block = block};
     return device_run(d, &op_info_block_diff, &p, (WeftTensor *[]){a, b, out});

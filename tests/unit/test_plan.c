@@ -3,6 +3,7 @@
  * Expected values come from closed-form arithmetic written out here, not from the
  * planner itself. */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -481,6 +482,83 @@ static void test_dup(void)
                out[i], 40 + 16 * i);
 }
 
+/* Motion blur: a bar BAR_W pixels wide moving BAR_SPEED pixels per picture on black. Each
+ * output's column profile is the bar (a box) convolved with the smear of the exposure (a box
+ * of length L), so its variance is (BAR_W^2 - 1) / 12 + L^2 / 12: L is measured from the
+ * variance and must be BAR_SPEED x (output interval in pictures) x shutter / 360. */
+#define BAR_W 12
+#define BAR_SPEED 8
+
+typedef struct SmearRecord {
+    double smear[16];
+} SmearRecord;
+
+static void record_smear(void *opaque, int index, const WeftPicture *out)
+{
+    SmearRecord *r = opaque;
+    double mass = 0, first = 0, second = 0;
+    for (int y = 0; y < out->height; y++) {
+        for (int x = 0; x < out->width; x++) {
+            double v = out->data[0][y * out->stride[0] + x];
+            mass += v;
+            first += v * x;
+            second += v * x * x;
+        }
+    }
+    double mean = first / mass, variance = second / mass - mean * mean;
+    double l2 = 12.0 * variance - (BAR_W * BAR_W - 1);
+    if (index < 16)
+        r->smear[index] = l2 > 0 ? sqrt(l2) : 0.0;
+}
+
+static void test_shutter(void)
+{
+    WeftSettings s;
+    pipeline_settings(&s);
+    s.method = WEFT_METHOD_FLOW;
+    s.quality = WEFT_QUALITY_HIGH;
+    EXPECT(s.shutter == 0.0f, "default shutter %g", s.shutter);
+    EXPECT(weft_settings_set(&s, "shutter", "361") == -ERANGE, "shutter 361 accepted");
+    EXPECT(weft_settings_set(&s, "shutter", "wide") == -EINVAL, "shutter wide accepted");
+    enum { FRAMES = 6, W = 96, H = 16 };
+    WeftPicture in[FRAMES];
+    for (int f = 0; f < FRAMES; f++) {
+        EXPECT(weft_picture_alloc(&in[f], W, H, WEFT_PIX_GRAY8) == 0, "alloc");
+        for (int y = 0; y < H; y++) {
+            memset(in[f].data[0] + y * in[f].stride[0], 0, W);
+            memset(in[f].data[0] + y * in[f].stride[0] + 16 + BAR_SPEED * f, 200, BAR_W);
+        }
+        in[f].pts = f;
+        in[f].duration = 1;
+        in[f].time_base = (WeftRational){ 1, 25 };
+    }
+    const struct {
+        const char *fps, *shutter;
+        double interval; /* output frame interval in source pictures */
+    } cases[] = { { "25", "0", 1 }, { "25", "180", 1 }, { "25", "360", 1 }, { "50", "360", 0.5 },
+                  { "50", "180", 0.5 } };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        EXPECT(weft_settings_set(&s, "fps", cases[i].fps) == 0 &&
+                   weft_settings_set(&s, "shutter", cases[i].shutter) == 0,
+               "settings");
+        double want = BAR_SPEED * cases[i].interval * atof(cases[i].shutter) / 360.0;
+        WeftContext *c = NULL;
+        EXPECT(weft_open(&c, &s) == 0, "open");
+        SmearRecord r = { { 0 } };
+        int n = c ? drive_stream(c, in, FRAMES, record_smear, &r) : 0;
+        weft_close(&c);
+        /* outputs of the first 4 source intervals (the last picture has no pair to blur) */
+        int checked = (int)(4 / cases[i].interval);
+        EXPECT(n > checked, "fps %s: %d outputs", cases[i].fps, n);
+        for (int k = 0; k < checked && k < n; k++)
+            EXPECT(fabs(r.smear[k] - want) <= 1.0,
+                   "fps %s shutter %s: output %d smear %.2f px, want %.2f", cases[i].fps,
+                   cases[i].shutter, k, r.smear[k], want);
+    }
+    for (int f = 0; f < FRAMES; f++)
+        weft_picture_unref(&in[f]);
+}
+
 static void test_factor_vfr(void)
 {
     /* VFR source at pts 0, 3, 4, 10 (ms); factor 2 puts one output midway in each interval */
@@ -591,6 +669,7 @@ int main(void)
     test_pipeline_curve();
     test_scene_cut();
     test_dup();
+    test_shutter();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

@@ -1,0 +1,35 @@
+/* Motion blur of a virtual shutter: the average of several in-betweens spread evenly over
+ * the time the shutter is open. Each sample is a real in-between (objects are moved over
+ * what they cover, not smeared in place), so the smear of a moving object extends by its
+ * speed times the exposure, as a camera's does. */
+#ifndef WEFT_SYNTH_SHUTTER_H
+#define WEFT_SYNTH_SHUTTER_H
+
+#include "core/device.h"
+
+/* Makes the in-between of the current pair at time t (0 < t < 1) into out. */
+typedef int (*ShutterRender)(void *opaque, float t, WeftTensor *out);
+
+typedef struct Shutter Shutter;
+
+int shutter_create(Shutter **out, Device *d, int channels, int width, int height);
+void shutter_destroy(Shutter **s);
+
+/* out = mean of render(t_i), t_i = t0 + (i + 1/2) (t1 - t0) / samples, i < samples (the
+ * midpoint rule for a box exposure over [t0, t1]; every t_i lies strictly inside the pair).
+ * Needs 0 <= t0 < t1 <= 1 and 1 <= samples <= SHUTTER_MAX_SAMPLES. */
+#define SHUTTER_MAX_SAMPLES 32
+int shutter_frame(Shutter *s, ShutterRender render, void *opaque, float t0, float t1, int samples,
+                  WeftTensor *out);
+
+/* Samples for an exposure of `width` (in pair time) when points move at most `max_motion`
+ * pixels over the pair: about one per pixel of smear, so the average shows no separate
+ * copies; at least 2, at most SHUTTER_MAX_SAMPLES. */
+int shutter_samples(float max_motion, float width);
+
+/* Where the exposure of an output at pair time t sits: [t - width / 2, t + width / 2],
+ * moved (not shortened) to stay inside [0, 1] since only this pair's in-betweens exist;
+ * a width over 1 is cut to 1. */
+void shutter_window(double t, double width, float *t0, float *t1);
+
+#endif

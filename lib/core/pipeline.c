@@ -337,7 +337,8 @@ static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at, int64_t
     if (c->settings.shutter <= 0.0f || !p->have_next ||
         plan_fps_output_time(&p->map, k + 1, &following) < 0)
         return 0.0;
-    double interval = (double)following.num / (double)following.den - (double)at.num / (double)at.den;
+    double interval =
+        (double)following.num / (double)following.den - (double)at.num / (double)at.den;
     return c->settings.shutter / 360.0 * interval / (double)(p->next.pts - start);
 }
 

@@ -19,6 +19,13 @@
 #define CLI_PRINTF(a, b)
 #endif
 
+/* retime --audio */
+typedef enum CliAudio {
+    CLI_AUDIO_AUTO,    /* copied; dropped with a notice when the duration changes */
+    CLI_AUDIO_DROP,    /* left out */
+    CLI_AUDIO_STRETCH, /* atempo follows a constant --speed */
+} CliAudio;
+
 /* Everything one run of the tool knows: parsed options, library settings, and the state of
  * the one-error-line rule. */
 typedef struct Cli {
@@ -30,6 +37,7 @@ typedef struct Cli {
     const char *video_codec;     /* retime -c:v; NULL = the container's choice */
     const char *input_rate;      /* retime --input-rate: of an image sequence */
     int crf;                     /* retime --crf; -1 = encoder default (18 for x264) */
+    CliAudio audio;              /* retime --audio */
     int verbose;                 /* -v count */
     int rate_given;              /* bit 0: --fps given, bit 1: --factor given */
     WeftSettings settings;

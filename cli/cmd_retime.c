@@ -1,10 +1,12 @@
 /* weft retime IN -o OUT (--fps R | --factor N) [--speed S]: a video (or image sequence) at
  * a new frame rate, through the library's stream API (weft_send_picture/weft_get_picture).
  * Audio is copied: retiming changes the frame rate, not the duration. With --speed or
- * --curve the duration changes, so audio is dropped with a notice; either alone keeps the
+ * --curve the duration changes, so audio is dropped with a notice, or with --audio stretch
+ * follows a constant --speed through atempo (audio_stretch.c); either alone keeps the
  * input's rate (it is passed to the library as fps). */
 #include <string.h>
 
+#include "audio_stretch.h"
 #include "progress.h"
 #include "video_in.h"
 #include "video_out.h"
@@ -15,6 +17,7 @@ typedef struct Retime {
     VideoOutput out;
     WeftContext *ctx;
     Progress progress;
+    AudioStretch audio; /* --audio stretch with a --speed */
     int64_t last_pts; /* of the last picture sent, AV_NOPTS_VALUE before the first */
     int audio_dropped_noted;
 } Retime;
@@ -42,6 +45,42 @@ static int drop_other_packet(void *opaque, AVPacket *packet)
                  "--speed/--curve change the duration: audio and subtitles of '%s' are left out",
                  r->in.path);
         r->audio_dropped_noted = 1;
+    }
+    return 0;
+}
+
+/* --audio drop: nothing of the other streams is kept. */
+static int skip_other_packet(void *opaque, AVPacket *packet)
+{
+    (void)opaque;
+    (void)packet;
+    return 0;
+}
+
+static int stretch_other_packet(void *opaque, AVPacket *packet)
+{
+    Retime *r = opaque;
+    return audio_stretch_packet(r->cli, &r->audio, &r->out, packet);
+}
+
+/* Which of the other streams' handlers applies; sets up the stretch (after the output is
+ * created, before its header). */
+static int choose_other_packet(Retime *r)
+{
+    Cli *cli = r->cli;
+    const WeftSettings *s = &cli->settings;
+    r->in.other_opaque = r;
+    r->in.other_packet = has_speed(s) ? drop_other_packet : copy_other_packet;
+    if (cli->audio == CLI_AUDIO_DROP) {
+        r->in.other_packet = skip_other_packet;
+    } else if (cli->audio == CLI_AUDIO_STRETCH && has_speed(s)) {
+        if (s->curve[0])
+            return cli_error(cli, "--audio stretch follows a constant --speed, not a --curve");
+        const AVStream *v = r->in.stream;
+        double start = v->start_time != AV_NOPTS_VALUE ? v->start_time * av_q2d(v->time_base) : 0;
+        if (audio_stretch_open(cli, &r->audio, r->in.format, start, s->speed, &r->out) < 0)
+            return 1;
+        r->in.other_packet = stretch_other_packet;
     }
     return 0;
 }
@@ -208,16 +247,16 @@ int cmd_retime(Cli *cli)
     memset(&r, 0, sizeof(r));
     r.cli = cli;
     r.last_pts = AV_NOPTS_VALUE;
+    r.audio.in_index = -1;
     int status = 1, err;
     AVFrame *frame = NULL;
     if (video_input_open(cli, &r.in, cli->inputs[0], WEFT_PIX_NONE, cli->input_rate, 0) < 0 ||
         video_output_create(cli, &r.out, cli->output, r.in.format,
-                            !has_speed(&cli->settings)) < 0 ||
+                            !has_speed(&cli->settings) && cli->audio != CLI_AUDIO_DROP) < 0 ||
+        choose_other_packet(&r) ||
         (needs_rate(cli) && speed_rate(&r, has_speed(&cli->settings) ? 1 : cli->settings.factor)) ||
         cli_open_context(cli, &r.ctx))
         goto done;
-    r.in.other_packet = has_speed(&cli->settings) ? drop_other_packet : copy_other_packet;
-    r.in.other_opaque = &r;
 
     err = video_input_read(cli, &r.in, &frame);
     if (err == AVERROR_EOF) {
@@ -251,7 +290,8 @@ int cmd_retime(Cli *cli)
         cli_error(cli, "the library stopped before the end of '%s'", r.in.path);
         goto done;
     }
-    if (err < 0 || video_output_finish(cli, &r.out) < 0)
+    if (err < 0 || audio_stretch_finish(cli, &r.audio, &r.out) < 0 ||
+        video_output_finish(cli, &r.out) < 0)
         goto done;
     progress_finish(cli, &r.progress, r.out.frames_written);
     if (r.in.skipped)
@@ -264,6 +304,7 @@ int cmd_retime(Cli *cli)
     status = 0;
 done:
     weft_close(&r.ctx);
+    audio_stretch_close(&r.audio);
     video_output_close(&r.out);
     video_input_close(&r.in);
     return status;

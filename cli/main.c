@@ -23,6 +23,7 @@ enum {
     OPT_CODEC = 1 << 3,
     OPT_CRF = 1 << 4,
     OPT_INPUT_RATE = 1 << 5,
+    OPT_AUDIO = 1 << 6,
 };
 
 typedef struct OptionRow {
@@ -91,6 +92,19 @@ static int set_input_rate(Cli *cli, const char *value, const char *spelled)
     return 0;
 }
 
+static int set_audio(Cli *cli, const char *value, const char *spelled)
+{
+    static const char *const names[] = {"auto", "drop", "stretch"};
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(value, names[i])) {
+            cli->audio = (CliAudio)i;
+            return 0;
+        }
+    }
+    return cli_error(cli, "invalid value '%s' for %s: expected auto, drop or stretch", value,
+                     spelled);
+}
+
 /* clang-format off */
 static const OptionRow option_table[] = {
     { OPT_OUTPUT, { "-o", "--output" }, "FILE", "",
@@ -104,6 +118,9 @@ static const OptionRow option_table[] = {
       set_crf },
     { OPT_INPUT_RATE, { "--input-rate" }, "R", "25 for image sequences",
       "frame rate of an image sequence input", set_input_rate },
+    { OPT_AUDIO, { "--audio" }, "MODE", "auto",
+      "audio: auto (copied; left out with a notice when --speed/--curve change the duration), "
+      "drop, or stretch (follows a constant --speed with FFmpeg's atempo)", set_audio },
 };
 /* clang-format on */
 
@@ -122,8 +139,11 @@ typedef struct Command {
 } Command;
 
 /* log-level is driven by -v in the tool */
-static const char *const one_shot_hidden[] = {"fps", "factor", "log-level", NULL};
-static const char *const flow_hidden[] = {"fps", "factor", "method", "model", "log-level", NULL};
+static const char *const one_shot_hidden[] = {"fps", "factor", "speed", "curve", "scene-threshold",
+                                              "dup", "dup-threshold", "shutter", "log-level", NULL};
+static const char *const flow_hidden[] = {"fps", "factor", "speed", "curve", "scene-threshold",
+                                          "dup", "dup-threshold", "shutter", "method", "model",
+                                          "log-level", NULL};
 static const char *const retime_hidden[] = {"log-level", NULL};
 
 static const Command command_table[] = {
@@ -133,7 +153,7 @@ static const Command command_table[] = {
      OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
     {"retime", "IN -o OUT [--fps R | --factor N]",
      "convert a video (or image sequence; - is a pipe) to a new frame rate", 1, 1,
-     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE, retime_hidden, cmd_retime},
+     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE | OPT_AUDIO, retime_hidden, cmd_retime},
 };
 
 #define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))

@@ -100,6 +100,25 @@ int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFo
     return 0;
 }
 
+int video_output_add_encoded(Cli *cli, VideoOutput *out, int in_index,
+                             const AVCodecContext *encoder, const AVStream *source)
+{
+    if (in_index < 0 || in_index >= VIDEO_OUT_MAX_COPIES)
+        return report(cli, out, "write", AVERROR(EINVAL));
+    AVStream *stream = avformat_new_stream(out->mux, NULL);
+    int err = stream ? avcodec_parameters_from_context(stream->codecpar, encoder)
+                     : AVERROR(ENOMEM);
+    if (err < 0)
+        return report(cli, out, "write", err);
+    stream->time_base = encoder->time_base;
+    stream->disposition = source->disposition;
+    av_dict_copy(&stream->metadata, source->metadata, 0);
+    av_dict_set(&stream->metadata, "DURATION", NULL, 0);
+    out->copy_map[in_index] = stream->index;
+    out->copy_time_base[in_index] = encoder->time_base;
+    return 0;
+}
+
 static const AVCodec *choose_encoder(Cli *cli, VideoOutput *out, const char *name)
 {
     static const char *const x264_containers[] = {"mp4", "matroska", "mov", NULL};

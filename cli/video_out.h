@@ -49,6 +49,11 @@ typedef struct VideoOutput {
  * input's audio and subtitle streams the container can hold. Nothing is written yet. */
 int video_output_create(Cli *cli, VideoOutput *out, const char *path, const AVFormatContext *input,
                         int copy_streams);
+/* Adds a stream encoded by the caller (its parameters from `encoder`, metadata from
+ * `source`): packets given to video_output_copy_packet() with stream_index `in_index` and
+ * pts in encoder->time_base go to it. Before video_output_start(). */
+int video_output_add_encoded(Cli *cli, VideoOutput *out, int in_index,
+                             const AVCodecContext *encoder, const AVStream *source);
 /* Opens the encoder and writes the header (then the packets queued before it). */
 int video_output_start(Cli *cli, VideoOutput *out, const VideoOutputParams *params);
 /* A packet of an input stream: copied (or queued before the header) if its stream is kept. */

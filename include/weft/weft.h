@@ -129,6 +129,13 @@ typedef enum WeftMethod {
     WEFT_METHOD_RIFE = 2,  /* RIFE v4.x network from the .weft file in settings.model */
 } WeftMethod;
 
+typedef enum WeftContent {
+    WEFT_CONTENT_LIVE = 0,  /* camera footage or CGI: occlusion-aware flow synthesis */
+    WEFT_CONTENT_ANIME = 1, /* 2D animation, line art and cels: no see-through mixes where
+                               the warped frames disagree, and per-region fallback to a
+                               cross-fade or a hold where the motion cannot be trusted */
+} WeftContent;
+
 typedef enum WeftFlowQuality {
     WEFT_QUALITY_FAST = 0,   /* flow on a reduced-resolution pyramid: throughput */
     WEFT_QUALITY_MEDIUM = 1, /* default: refinement down to half resolution */
@@ -183,6 +190,8 @@ typedef struct WeftSettings {
                             default 0 */
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
+    int content;         /* WeftContent: how in-betweens of the flow and blend methods are
+                            made. default WEFT_CONTENT_LIVE */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by
                             weft-convert); read by weft_open(). default "" */
     int log_level;       /* highest level passed to the callback. default WEFT_LOG_INFO */

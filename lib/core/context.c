@@ -157,6 +157,8 @@ int pair_configure(WeftContext *c, int width, int height, WeftPixelFormat format
         goto fail;
     if (p->synth)
         synth_set_quality(p->synth, c->settings.quality);
+    if (p->synth && (err = synth_set_content(p->synth, c->settings.content)) < 0)
+        goto fail;
     return 0;
 fail:
     log_error(&c->log, "cannot set up %dx%d frames: %s", width, height, weft_strerror(err));

@@ -204,6 +204,7 @@ static int set_enum(int *field, const char *v, const char *const *names)
 static const char *const method_names[] = { "flow", "blend", "rife", NULL };
 static const char *const quality_names[] = { "fast", "medium", "high", NULL };
 static const char *const dup_names[] = { "keep", "smooth", "drop", NULL };
+static const char *const content_names[] = { "live", "anime", NULL };
 static const char *const log_names[] = { "error", "warning", "info", "verbose", "debug", NULL };
 
 static int set_method(WeftSettings *s, const char *v)
@@ -227,6 +228,11 @@ static int set_model(WeftSettings *s, const char *v)
 static int set_quality(WeftSettings *s, const char *v)
 {
     return set_enum(&s->quality, v, quality_names);
+}
+
+static int set_content(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->content, v, content_names);
 }
 
 static int set_log_level(WeftSettings *s, const char *v)
@@ -282,6 +288,10 @@ static const SettingRow settings_table[] = {
         "path" }, set_model },
     { { "quality", "medium", "optical flow quality: fast, medium or high", "fast|medium|high" },
       set_quality },
+    { { "content", "live",
+        "what the pictures show: live (camera footage, CGI) or anime (2D animation, line art: "
+        "lines never ghost, untrusted motion falls back to a cross-fade or a hold)",
+        "live|anime" }, set_content },
     { { "log-level", "info", "how much the library logs", "error|warning|info|verbose|debug" },
       set_log_level },
 };
@@ -366,6 +376,7 @@ int settings_validate(const WeftSettings *s, const Log *log)
         return -EINVAL;
     }
     CHECK_ARG(log, s->quality >= WEFT_QUALITY_FAST && s->quality <= WEFT_QUALITY_HIGH);
+    CHECK_ARG(log, s->content == WEFT_CONTENT_LIVE || s->content == WEFT_CONTENT_ANIME);
     CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
     return 0;
 }

@@ -27,6 +27,9 @@
 #include "ops/nn_pad.h"
 #include "ops/scene_stats.h"
 #include "ops/block_diff.h"
+#include "ops/anime_merge.h"
+#include "ops/anime_tiles.h"
+#include "ops/anime_warp.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -53,6 +56,9 @@ const OpInfo *const op_table[] = {
     &op_info_nn_pad,
     &op_info_scene_stats,
     &op_info_block_diff,
+    &op_info_anime_warp,
+    &op_info_anime_tiles,
+    &op_info_anime_merge,
     NULL,
 };
 

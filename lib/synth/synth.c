@@ -9,6 +9,7 @@
 
 #include "ops/occlusion.h"
 #include "ops/synth_merge.h"
+#include "synth/anime.h"
 #include "synth/synth.h"
 
 /* Forward-backward check thresholds (Sundaram et al. ECCV 2010 use 0.01 and 0.5). */
@@ -22,6 +23,7 @@ struct Synth {
     WeftTensor *a, *b, *fwd, *bwd;
     OpSynthMergeParams merge;
     int use_occlusion; /* 0: occ_a/occ_b stay zero and synth_prepare computes nothing */
+    AnimeSynth *anime; /* content=anime: made by synth_set_content() */
 };
 
 int synth_create(Synth **out, Device *d, int channels, int width, int height)
@@ -100,10 +102,22 @@ int synth_set_quality(Synth *s, int quality)
     return err;
 }
 
+int synth_set_content(Synth *s, int content)
+{
+    if (!s || (content != WEFT_CONTENT_LIVE && content != WEFT_CONTENT_ANIME))
+        return -EINVAL;
+    if (content == WEFT_CONTENT_LIVE) {
+        anime_synth_destroy(&s->anime);
+        return 0;
+    }
+    return s->anime ? 0 : anime_synth_create(&s->anime, s->dev, s->channels, s->w, s->h);
+}
+
 void synth_destroy(Synth **ps)
 {
     if (!ps || !*ps)
         return;
+    anime_synth_destroy(&(*ps)->anime);
     device_tensor_free(&(*ps)->occ_a);
     device_tensor_free(&(*ps)->occ_b);
     free(*ps);
@@ -130,6 +144,9 @@ int synth_frame(Synth *s, float t, WeftTensor *out)
 {
     if (!s || !out || !s->a || !(t > 0.0f && t < 1.0f))
         return -EINVAL;
+    if (s->anime)
+        return anime_synth_frame(s->anime, s->a, s->b, s->fwd, s->bwd, &s->occ_a, &s->occ_b, t,
+                                 out);
     OpSynthMergeParams p = s->merge;
     p.t = t;
     return op_synth_merge(s->dev, s->a, s->b, s->fwd, s->bwd, &s->occ_a, &s->occ_b, &p, out);

@@ -14,6 +14,8 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height);
 void synth_destroy(Synth **s);
 /* Chooses the work per in-between for a WeftFlowQuality (default: medium). */
 int synth_set_quality(Synth *s, int quality);
+/* Chooses how in-betweens are made for a WeftContent (default: live; anime: synth/anime.h). */
+int synth_set_content(Synth *s, int content);
 
 /* a, b: channels x H x W; fwd: 2 x H x W flow a->b; bwd: flow b->a. The tensors must stay
  * alive and unchanged until the next synth_prepare(). */

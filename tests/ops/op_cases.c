@@ -6,6 +6,9 @@
 
 #include "op_case.h"
 #include "ops/add_scaled.h"
+#include "ops/anime_merge.h"
+#include "ops/anime_tiles.h"
+#include "ops/anime_warp.h"
 #include "ops/dis_densify.h"
 #include "ops/dis_search.h"
 #include "ops/downsample.h"
@@ -329,6 +332,70 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
     k->fill = fill_synth_merge;
 }
 
+/* Anime mode (lib/ops/anime_*.h): flows reaching past the edges, disagreeing warped
+ * pairs, tile sizes that do not divide the picture, and t on both sides of 0.5 (hold). */
+static void fill_anime_warp(CaseRng *r, const OpCase *k, int i, float *const *data)
+{
+    if (i == 3)
+        backward_from_forward(r, k, data[2], data[3]);
+}
+
+static void make_anime_warp(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    OpAnimeWarpParams p = {.c = c,
+                           .h = h,
+                           .w = w,
+                           .iterations = rng_int(r, 0, 4),
+                           .t = rng_uniform(r, 0.05f, 0.95f),
+                           .sel = rng_uniform(r, 0.05f, 0.5f),
+                           .sharp = rng_uniform(r, 1.0f, 20.0f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, 2, h, w, -8, 8);
+    case_tensor_smooth(k, 2, h, w, -8, 8); /* made close to -fwd by its fill */
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 2 * c + 1, h, w, 0, 1);
+    k->fill = fill_anime_warp;
+}
+
+static void make_anime_tiles(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4), tile = rng_int(r, 1, 40);
+    OpAnimeTilesParams p = {.c = c,
+                            .h = h,
+                            .w = w,
+                            .tile = tile,
+                            .tw = (w + tile - 1) / tile,
+                            .th = (h + tile - 1) / tile,
+                            .slope = rng_uniform(r, 0.5f, 8.0f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, 2 * c + 1, h, w, 0, 1);
+    case_tensor(k, 2, p.th, p.tw, 0, 1);
+}
+
+static void make_anime_merge(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4), tile = rng_int(r, 1, 40);
+    OpAnimeMergeParams p = {.c = c,
+                            .h = h,
+                            .w = w,
+                            .tile = tile,
+                            .tw = (w + tile - 1) / tile,
+                            .th = (h + tile - 1) / tile,
+                            .t = rng_uniform(r, 0.05f, 0.95f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor(k, 2 * c + 1, h, w, 0, 1);
+    case_tensor(k, 2, p.th, p.tw, 0, 1);
+    case_tensor(k, c, h, w, 0, 1);
+}
+
 /* Network ops (lib/ops/nn_*.h): channel counts that are not multiples of the 8-channel
  * weight blocks, both strides, every activation, broadcast and scalar operands. */
 static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
@@ -503,6 +570,9 @@ const OpCaseDef op_cases[] = {
     {"var_sor", 1e-5f, make_var_sor},
     {"occlusion", 1e-4f, make_occlusion},
     {"synth_merge", 1e-4f, make_synth_merge},
+    {"anime_warp", 1e-4f, make_anime_warp},
+    {"anime_tiles", 1e-4f, make_anime_tiles},
+    {"anime_merge", 1e-5f, make_anime_merge},
     {"nn_conv", 1e-4f, make_nn_conv},
     {"nn_conv_wino", 1e-4f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},

@@ -2,8 +2,9 @@
 """Scores weft's in-betweens and flow on ../shared/data beside the peers, as a table.
 
 usage: score.py [--weft PATH] [--quality fast|medium|high] [--device cpu|vulkan|auto]
-                [--sets middlebury,ucf101,davis,sintel,epe] [--limit N]
-                [--floor NAME=VALUE ...] [--measure-peers] [--speed PRESETS]
+                [--sets middlebury,ucf101,davis,sintel,epe,lineart,lineart-extracted,anime]
+                [--limit N] [--floor NAME=VALUE ...] [--measure-peers] [--speed PRESETS]
+                [--variants blend,flow,anime]
 
 Runs ../shared/tools/vfi_score.py (PSNR at t = 0.5 against the ground-truth middle frame)
 and ../shared/tools/flow_epe.py (average end-point error on the 8 Middlebury flows) on the
@@ -13,6 +14,13 @@ and whether weft beats the best peer. --floor middlebury=34.5 (or epe=0.45, a ce
 EPE) makes the exit status 1 when weft misses it, so the script can be a test.
 --speed fast,medium: also times one 1920x1080 in-between per preset (DAVIS car-roundabout
 upscaled; C path, 2 threads) with the quality_speed program of the build.
+Line-art and anime sets (lineart = lineart/real, 16; lineart-extracted, 32; anime =
+anime_color/AoT_S4E4_shot1, each odd frame from its neighbours, 13) are scored here with
+tests/bench/line_metrics.py, one row per variant (--variants: blend = weft --method blend,
+flow = weft's default, anime = flow with --content anime): PSNR, SSIM, chamfer distance
+between line maps, darkness of the ground truth's lines in our picture, and the share of
+matched line pixels drawn lighter than half their ink. Floors: lineart=23.0 (PSNR of the
+anime variant), lineart-chamfer=X (a ceiling for it).
 Exit 77 (skip) when ../shared is absent; 1 when a command fails or a floor is missed.
 """
 import argparse
@@ -37,6 +45,16 @@ PEERS = {
 }
 # The issue's floors (PSNR) and ceiling (EPE).
 TARGETS = {'middlebury': 34.5, 'ucf101': 35.8, 'davis': 27.0, 'sintel': 28.3, 'epe': 0.45}
+# Sets scored with the line metrics (issue 7), their peers' PSNR from ../shared/README.md,
+# and the PSNR targets of the anime variant.
+LINE_SETS = ('lineart', 'lineart-extracted', 'anime')
+PEERS.update({
+    'lineart': {'blend': 20.39, 'minterpolate': 21.68, 'DIS': 21.79},
+    'lineart-extracted': {'blend': 20.08, 'minterpolate': 21.52, 'DIS': 21.89},
+    'anime': {'blend': 31.17, 'minterpolate': 30.62, 'DIS': 30.48},
+})
+TARGETS.update({'lineart': 23.0, 'anime': 32.0})
+VARIANT_OPTIONS = {'blend': '--method blend', 'flow': '', 'anime': '--content anime'}
 
 
 def run_tool(args):
@@ -63,6 +81,80 @@ def score_epe(cmd):
         sys.stderr.write(out)
         return None, 0
     return float(m.group(2)), int(m.group(1))
+
+
+def line_triplets(name):
+    """(name, first, last, truth) of a line-art or anime set."""
+    data = os.path.join(SHARED, 'data')
+    if name in ('lineart', 'lineart-extracted'):
+        base = os.path.join(data, 'lineart', 'real' if name == 'lineart' else 'extracted')
+        for t in sorted(os.listdir(base)):
+            p = os.path.join(base, t)
+            if os.path.isfile(os.path.join(p, 'frame1.png')):
+                yield t, *(os.path.join(p, f'frame{k}.png') for k in (0, 2, 1))
+    else:
+        shot = os.path.join(data, 'anime_color', 'AoT_S4E4_shot1')
+        frames = sorted(f for f in os.listdir(shot) if f.startswith('frame_'))
+        for i in range(1, len(frames) - 1, 2):
+            yield (frames[i][:-4], *(os.path.join(shot, frames[k]) for k in (i - 1, i + 1, i)))
+
+
+def score_line_set(name, cmd, limit):
+    """Mean line metrics of one command over a set; None when a command fails."""
+    import tempfile
+    sys.path.insert(0, os.path.join(SOURCE, 'tests', 'bench'))
+    import line_metrics
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (n, a, b, truth) in enumerate(line_triplets(name)):
+            if limit and k >= limit:
+                break
+            out = os.path.join(tmp, f'{k}.png')
+            r = subprocess.run(cmd.format(a=a, b=b, t='0.5', out=out), shell=True,
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.stderr.write(f'{name}/{n}: {r.stdout}{r.stderr}')
+                return None, 0
+            m = line_metrics.measure(line_metrics.load(out), line_metrics.load(truth))
+            if os.environ.get('WEFT_SCORE_VERBOSE'):
+                print(f'  {n}: ' + ' '.join(f'{k}={v:.3f}' for k, v in m.items()))
+            rows.append(m)
+    if not rows:
+        return None, 0
+    return {k: sum(r[k] for r in rows) / len(rows) for k in rows[0]}, len(rows)
+
+
+def print_line_set(name, opts, interp, floors):
+    """Rows per variant for a line-art or anime set; returns the exit status."""
+    status = 0
+    peers = PEERS[name]
+    target = TARGETS.get(name)
+    print(f'{name}: peers PSNR blend {peers["blend"]:.2f}, minterpolate '
+          f'{peers["minterpolate"]:.2f}, DIS {peers["DIS"]:.2f}; target (anime) '
+          + ('-' if target is None else f'{target:.2f}'))
+    head = f'  {"variant":<8}{"n":>4}{"PSNR":>8}{"SSIM":>8}{"chamfer":>9}{"dark":>7}' \
+           f'{"truth":>7}{"light%":>8}  {"time":>6}'
+    print(head)
+    for variant in opts.variants.split(','):
+        t0 = time.time()
+        m, n = score_line_set(name, f'{interp} {VARIANT_OPTIONS[variant]}', opts.limit)
+        if m is None:
+            print(f'  {variant:<8}  FAILED')
+            status = 1
+            continue
+        print(f'  {variant:<8}{n:>4}{m["psnr"]:>8.2f}{m["ssim"]:>8.4f}{m["chamfer"]:>9.3f}'
+              f'{m["darkness"]:>7.1f}{m["truth_darkness"]:>7.1f}'
+              f'{100 * m["matched_light"]:>8.2f}  {time.time() - t0:5.0f}s')
+        sys.stdout.flush()
+        if variant == 'anime':
+            if name in floors and m['psnr'] < floors[name]:
+                print(f'FAIL: {name} PSNR {m["psnr"]:.3f} misses the floor {floors[name]}')
+                status = 1
+            key = name + '-chamfer'
+            if key in floors and m['chamfer'] > floors[key]:
+                print(f'FAIL: {name} chamfer {m["chamfer"]:.3f} above {floors[key]}')
+                status = 1
+    return status
 
 
 def run_speed(opts):
@@ -104,6 +196,8 @@ def main():
                     help='measure OpenCV DIS now instead of quoting it')
     ap.add_argument('--speed', default='', metavar='PRESETS',
                     help='comma-separated presets to time at 1080p')
+    ap.add_argument('--variants', default='blend,flow,anime',
+                    help='line-art/anime sets: blend, flow, anime (flow + --content anime)')
     opts = ap.parse_args()
 
     if not os.path.isdir(os.path.join(SHARED, 'data')) or not os.path.isdir(TOOLS):
@@ -129,6 +223,9 @@ def main():
     print('-' * len(header))
     status = 0
     for name in opts.sets.split(','):
+        if name in LINE_SETS:
+            status |= print_line_set(name, opts, interp, floors)
+            continue
         t0 = time.time()
         peers = dict(PEERS.get(name, {}))
         if name == 'epe':

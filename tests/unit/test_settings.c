@@ -99,6 +99,8 @@ static void test_bad_values(void)
         {"method", "FLOW", 0},
         {"quality", "ultra", 0},
         {"quality", "3", 0},
+        {"content", "cartoon", 0},
+        {"content", "1", 0},
         {"log-level", "loud", 0},
         {"no-such-setting", "1", 0},
         {"", "1", 0},
@@ -183,6 +185,9 @@ static void test_good_values(void)
     CHECK(memcmp(&before, &s, sizeof(s)) == 0);
     CHECK(weft_settings_set(&s, "quality", "fast") == 0 && s.quality == WEFT_QUALITY_FAST);
     CHECK(weft_settings_set(&s, "quality", "high") == 0 && s.quality == WEFT_QUALITY_HIGH);
+    CHECK(s.content == WEFT_CONTENT_LIVE);
+    CHECK(weft_settings_set(&s, "content", "anime") == 0 && s.content == WEFT_CONTENT_ANIME);
+    CHECK(weft_settings_set(&s, "content", "live") == 0 && s.content == WEFT_CONTENT_LIVE);
     CHECK(weft_settings_set(&s, "log-level", "debug") == 0 && s.log_level == WEFT_LOG_DEBUG);
     CHECK(weft_settings_set(&s, "log-level", "error") == 0 && s.log_level == WEFT_LOG_ERROR);
     /* a setting does not disturb the others */
@@ -198,7 +203,8 @@ static void test_good_values(void)
 static void test_setting_info(void)
 {
     static const char *const documented[] = {"device", "threads", "fps",     "factor",
-                                             "method", "model",   "quality", "log-level"};
+                                             "method", "model",   "quality", "content",
+                                             "log-level"};
     int count = 0;
     while (weft_setting_info(count) && count < 1000)
         count++;

@@ -1,0 +1,26 @@
+/* anime_merge: the anime mode's in-between from the warped pair (anime_warp) and the
+ * per-tile confidence (anime_tiles).
+ * tensors: 0 a (C x H x W), 1 b (C x H x W), 2 warped (2C + 1 x H x W), 3 tiles
+ *          (2 x TH x TW), 4 out (C x H x W).
+ * trust and fade are read bilinearly between tile centres (gx = (x + 0.5) / tile - 0.5,
+ * clamped to [0, TW - 1], likewise gy), so region decisions have no block edges:
+ *   warp = keep_a wa + (1 - keep_a) wb,
+ *   fallback = fade ((1 - t) a + t b) + (1 - fade) hold, hold = a if t <= 0.5 else b
+ *   (the nearer drawing: a hold is a single drawing, never a mix),
+ *   out = trust warp + (1 - trust) fallback.
+ * params: c, h, w, tile, tw, th, t (0 < t < 1). Rows: one per image row. */
+#ifndef WEFT_OPS_ANIME_MERGE_H
+#define WEFT_OPS_ANIME_MERGE_H
+
+#include "core/device.h"
+
+typedef struct OpAnimeMergeParams {
+    int32_t c, h, w, tile, tw, th;
+    float t;
+} OpAnimeMergeParams;
+
+extern const OpInfo op_info_anime_merge;
+int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, WeftTensor *tiles,
+                   int tile, float t, WeftTensor *out);
+
+#endif

@@ -1,0 +1,118 @@
+#include <math.h>
+
+#include "ops/anime_warp.h"
+#include "ops/op_inline.h"
+
+#define ANIME_MAX_CHANNELS 4
+
+static int anime_warp_rows(const void *params, WeftTensor *const *t)
+{
+    (void)t;
+    return ((const OpAnimeWarpParams *)params)->h;
+}
+
+static inline float bilinear(const float *plane, float x, float y, int w, int h)
+{
+    x = clampf(x, 0.0f, (float)(w - 1));
+    y = clampf(y, 0.0f, (float)(h - 1));
+    int x0 = (int)x, y0 = (int)y;
+    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+    float fx = x - x0, fy = y - y0;
+    const float *r0 = plane + (size_t)y0 * w, *r1 = plane + (size_t)y1 * w;
+    float top = r0[x0] + fx * (r0[x1] - r0[x0]);
+    float bot = r1[x0] + fx * (r1[x1] - r1[x0]);
+    return top + fy * (bot - top);
+}
+
+/* The point of the source frame that `flow` scaled by s carries to (x, y); its residual. */
+static inline float invert_flow(const float *flow, size_t plane, int w, int h, int x, int y,
+                                float s, int iterations, float *px, float *py)
+{
+    const float *u = flow, *v = flow + plane;
+    size_t i = (size_t)y * w + x;
+    float sx = x - s * u[i], sy = y - s * v[i];
+    for (int k = 0; k < iterations; k++) {
+        float fu = bilinear(u, sx, sy, w, h), fv = bilinear(v, sx, sy, w, h);
+        sx = x - s * fu;
+        sy = y - s * fv;
+    }
+    float fu = bilinear(u, sx, sy, w, h), fv = bilinear(v, sx, sy, w, h);
+    float rx = sx + s * fu - x, ry = sy + s * fv - y;
+    *px = sx;
+    *py = sy;
+    return sqrtf(rx * rx + ry * ry);
+}
+
+static void anime_warp_cpu(const void *params, WeftTensor *const *t, int y0, int y1)
+{
+    const OpAnimeWarpParams *p = params;
+    const int w = p->w, h = p->h, c = p->c;
+    const size_t plane = (size_t)w * h;
+    const float *a = t[0]->host, *b = t[1]->host, *fwd = t[2]->host, *bwd = t[3]->host;
+    const float *occ_a = t[4]->host, *occ_b = t[5]->host;
+    float *out = t[6]->host;
+    for (int y = y0; y < y1; y++) {
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            float ya_x, ya_y, zb_x, zb_y;
+            float res_a = invert_flow(fwd, plane, w, h, x, y, p->t, p->iterations, &ya_x, &ya_y);
+            float res_b =
+                invert_flow(bwd, plane, w, h, x, y, 1.0f - p->t, p->iterations, &zb_x, &zb_y);
+            float d = 0.0f;
+            for (int ch = 0; ch < c; ch++) {
+                float va = bilinear(a + ch * plane, ya_x, ya_y, w, h);
+                float vb = bilinear(b + ch * plane, zb_x, zb_y, w, h);
+                out[ch * plane + i] = va;
+                out[(c + ch) * plane + i] = vb;
+                d = fmaxf(d, fabsf(va - vb));
+            }
+            float oa = bilinear(occ_a, ya_x, ya_y, w, h), ob = bilinear(occ_b, zb_x, zb_y, w, h);
+            float ca = (1.0f - p->t) * ((1.0f - oa) / (1.0f + res_a * res_a) + 1e-3f);
+            float cb = p->t * ((1.0f - ob) / (1.0f + res_b * res_b) + 1e-3f);
+            float q = d / p->sel;
+            float agree = expf(-q * q);
+            float pick = 1.0f / (1.0f + expf(-p->sharp * (ca - cb) / (ca + cb)));
+            out[2 * c * plane + i] = agree * ca / (ca + cb) + (1.0f - agree) * pick;
+        }
+    }
+}
+
+static void anime_warp_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpAnimeWarpParams *p = params;
+    grid[0] = (uint32_t)p->w;
+    grid[1] = (uint32_t)p->h;
+    grid[2] = 1;
+}
+
+const OpInfo op_info_anime_warp = {
+    .name = "anime_warp",
+    .num_tensors = 7,
+    .params_size = sizeof(OpAnimeWarpParams),
+    .rows = anime_warp_rows,
+    .cpu = anime_warp_cpu,
+    .grid = anime_warp_grid,
+    .local = {16, 16, 1},
+};
+
+int op_anime_warp(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, WeftTensor *bwd,
+                  WeftTensor *occ_a, WeftTensor *occ_b, const OpAnimeWarpParams *p,
+                  WeftTensor *warped)
+{
+    if (!a || !b || !fwd || !bwd || !occ_a || !occ_b || !p || !warped)
+        return -EINVAL;
+    const int c = a->c, h = a->h, w = a->w;
+    if (c < 1 || c > ANIME_MAX_CHANNELS || b->c != c || b->h != h || b->w != w || fwd->c != 2 ||
+        fwd->h != h || fwd->w != w || bwd->c != 2 || bwd->h != h || bwd->w != w || occ_a->c != 1 ||
+        occ_a->h != h || occ_a->w != w || occ_b->c != 1 || occ_b->h != h || occ_b->w != w ||
+        warped->c != 2 * c + 1 || warped->h != h || warped->w != w || p->iterations < 0 ||
+        !(p->t > 0.0f && p->t < 1.0f) || !(p->sel > 0.0f) || !(p->sharp > 0.0f))
+        return -EINVAL;
+    OpAnimeWarpParams q = *p;
+    q.c = c;
+    q.h = h;
+    q.w = w;
+    return device_run(d, &op_info_anime_warp, &q,
+                      (WeftTensor *[]){a, b, fwd, bwd, occ_a, occ_b, warped});
+}

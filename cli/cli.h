@@ -38,6 +38,8 @@ typedef struct Cli {
     const char *input_rate;      /* retime --input-rate: of an image sequence */
     int crf;                     /* retime --crf; -1 = encoder default (18 for x264) */
     CliAudio audio;              /* retime --audio */
+    int count;                   /* inbetween -n; 0 = not given */
+    const char *spacing;         /* inbetween --spacing; NULL = even */
     int verbose;                 /* -v count */
     int rate_given;              /* bit 0: --fps given, bit 1: --factor given */
     WeftSettings settings;
@@ -129,6 +131,7 @@ int cli_load_pair(Cli *cli, WeftPicture *a, WeftPicture *b);
 int cmd_interpolate(Cli *cli);
 int cmd_flow(Cli *cli);
 int cmd_retime(Cli *cli);
+int cmd_inbetween(Cli *cli);
 
 /* Opens a library context with cli->settings; reports failure as the one line. */
 int cli_open_context(Cli *cli, WeftContext **ctx);

@@ -24,6 +24,8 @@ enum {
     OPT_CRF = 1 << 4,
     OPT_INPUT_RATE = 1 << 5,
     OPT_AUDIO = 1 << 6,
+    OPT_COUNT = 1 << 7,
+    OPT_SPACING = 1 << 8,
 };
 
 typedef struct OptionRow {
@@ -105,6 +107,25 @@ static int set_audio(Cli *cli, const char *value, const char *spelled)
                      spelled);
 }
 
+static int set_count(Cli *cli, const char *value, const char *spelled)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end || errno || n < 1 || n > 999)
+        return cli_error(cli, "invalid value '%s' for %s: expected an integer 1..999", value,
+                         spelled);
+    cli->count = (int)n;
+    return 0;
+}
+
+static int set_spacing(Cli *cli, const char *value, const char *spelled)
+{
+    (void)spelled; /* checked with -n by the command (spacing.c) */
+    cli->spacing = value;
+    return 0;
+}
+
 /* clang-format off */
 static const OptionRow option_table[] = {
     { OPT_OUTPUT, { "-o", "--output" }, "FILE", "",
@@ -121,6 +142,11 @@ static const OptionRow option_table[] = {
     { OPT_AUDIO, { "--audio" }, "MODE", "auto",
       "audio: auto (copied; left out with a notice when --speed/--curve change the duration), "
       "drop, or stretch (follows a constant --speed with FFmpeg's atempo)", set_audio },
+    { OPT_COUNT, { "-n", "--count" }, "N", "the number of t: times",
+      "how many in-betweens (1..999)", set_count },
+    { OPT_SPACING, { "--spacing" }, "SPEC", "even",
+      "timing chart: even, ease-in (slow in to KEY2), ease-out (slow out of KEY1), ease (both), "
+      "favor:F (the middle at F, 0<F<1) or t:T1,T2,... (the times)", set_spacing },
 };
 /* clang-format on */
 
@@ -135,25 +161,34 @@ typedef struct Command {
     int min_inputs, max_inputs;
     int options;                        /* OPT_* of the tool's own options */
     const char *const *hidden_settings; /* library settings that mean nothing here */
+    const char *const *own_defaults;    /* NAME, VALUE pairs: library settings this command
+                                           starts from instead of the library's defaults */
     int (*run)(Cli *cli);
 } Command;
 
 /* log-level is driven by -v in the tool */
-static const char *const one_shot_hidden[] = {"fps", "factor", "speed", "curve", "scene-threshold",
-                                              "dup", "dup-threshold", "shutter", "log-level", NULL};
-static const char *const flow_hidden[] = {"fps", "factor", "speed", "curve", "scene-threshold",
-                                          "dup", "dup-threshold", "shutter", "method", "model",
-                                          "log-level", NULL};
+static const char *const one_shot_hidden[] = {
+    "fps", "factor",        "speed",   "curve",     "scene-threshold",
+    "dup", "dup-threshold", "shutter", "log-level", NULL};
+static const char *const flow_hidden[] = {
+    "fps",           "factor",  "speed",  "curve", "scene-threshold", "dup",
+    "dup-threshold", "shutter", "method", "model", "log-level",       NULL};
 static const char *const retime_hidden[] = {"log-level", NULL};
+/* in-betweens of key drawings: the animation mode unless --content says otherwise */
+static const char *const inbetween_defaults[] = {"content", "anime", NULL};
 
 static const Command command_table[] = {
     {"interpolate", "A B -o OUT", "make the picture at time T between images A and B", 2, 2,
-     OPT_OUTPUT | OPT_TIME, one_shot_hidden, cmd_interpolate},
+     OPT_OUTPUT | OPT_TIME, one_shot_hidden, NULL, cmd_interpolate},
     {"flow", "A B -o OUT.flo", "dense optical flow from image A to image B (Middlebury .flo)", 2, 2,
-     OPT_OUTPUT | OPT_BACKWARD, flow_hidden, cmd_flow},
+     OPT_OUTPUT | OPT_BACKWARD, flow_hidden, NULL, cmd_flow},
     {"retime", "IN -o OUT [--fps R | --factor N]",
      "convert a video (or image sequence; - is a pipe) to a new frame rate", 1, 1,
-     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE | OPT_AUDIO, retime_hidden, cmd_retime},
+     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE | OPT_AUDIO, retime_hidden, NULL,
+     cmd_retime},
+    {"inbetween", "KEY1 KEY2 -n N -o OUT_%02d.png",
+     "make N in-betweens of two key drawings at a timing chart's spacing", 2, 2,
+     OPT_OUTPUT | OPT_COUNT | OPT_SPACING, one_shot_hidden, inbetween_defaults, cmd_inbetween},
 };
 
 #define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))
@@ -164,6 +199,15 @@ static int setting_hidden(const Command *cmd, const char *name)
         if (!strcmp(cmd->hidden_settings[i], name))
             return 1;
     return 0;
+}
+
+/* The default a command starts `name` from: its own, else the library's. */
+static const char *setting_default(const Command *cmd, const WeftSettingInfo *info)
+{
+    for (int i = 0; cmd->own_defaults && cmd->own_defaults[i]; i += 2)
+        if (!strcmp(cmd->own_defaults[i], info->name))
+            return cmd->own_defaults[i + 1];
+    return info->default_value;
 }
 
 /* ---- help ---- */
@@ -238,7 +282,7 @@ static void print_command_help(const Command *cmd)
         if (setting_hidden(cmd, info->name))
             continue;
         snprintf(left, sizeof(left), "--%s VALUE", info->name);
-        print_option(left, info->help, info->range, info->default_value);
+        print_option(left, info->help, info->range, setting_default(cmd, info));
     }
     print_option("-v, --verbose", "show library and libav messages", NULL, "quiet");
     print_option("-h, --help", "show this help", NULL, NULL);
@@ -353,6 +397,8 @@ int main(int argc, char **argv)
     if (!cmd)
         return cli_error(&cli, "unknown command '%s' (see weft --help)", argv[first]);
 
+    for (int i = 0; cmd->own_defaults && cmd->own_defaults[i]; i += 2)
+        weft_settings_set(&cli.settings, cmd->own_defaults[i], cmd->own_defaults[i + 1]);
     int only_inputs = 0;
     for (int i = first + 1; i < argc; i++) {
         const char *arg = argv[i];

@@ -260,6 +260,14 @@ int weft_get_picture(WeftContext *c, WeftPicture *out);
 int weft_interpolate(WeftContext *c, const WeftPicture *a, const WeftPicture *b, double t,
                      WeftPicture *out);
 
+/** One-shot: n in-betweens of a and b at times t[0..n-1], each in (0, 1) (a timing chart,
+ *  e.g. eased spacing), with the flow of the pair computed once. out[i] are allocated as in
+ *  weft_interpolate(); on error none is left allocated.
+ *  Errors: -EINVAL (n < 1, a time outside (0,1), different sizes or formats), -ENOMEM,
+ *  -EIO. */
+int weft_interpolate_times(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
+                           const double *t, int n, WeftPicture *out);
+
 /** One-shot: dense flow from a to b (forward) and, if backward is non-NULL, from b to a.
  *  Errors: -EINVAL (different sizes), -ENOMEM, -EIO. */
 int weft_compute_flow(WeftContext *c, const WeftPicture *a, const WeftPicture *b,

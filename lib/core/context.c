@@ -326,6 +326,36 @@ int weft_interpolate(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
     return 0;
 }
 
+int weft_interpolate_times(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
+                           const double *t, int n, WeftPicture *out)
+{
+    if (!c)
+        return -EINVAL;
+    CHECK_ARG(&c->log, t != NULL && out != NULL);
+    CHECK_ARG(&c->log, n >= 1);
+    for (int i = 0; i < n; i++)
+        CHECK_ARG(&c->log, t[i] > 0.0 && t[i] < 1.0);
+    int err = check_pair(&c->log, a, b);
+    if (err < 0)
+        return err;
+    memset(out, 0, (size_t)n * sizeof(*out));
+    if ((err = pair_configure(c, a->width, a->height, a->format)) < 0 ||
+        (err = pair_load(c, 0, a)) < 0 || (err = pair_load(c, 1, b)) < 0 ||
+        (err = pair_prepare(c)) < 0)
+        return err;
+    for (int i = 0; i < n; i++) {
+        if ((err = pair_render(c, t[i], &out[i])) < 0) {
+            for (int j = 0; j <= i; j++)
+                weft_picture_unref(&out[j]);
+            return err;
+        }
+        out[i].pts = a->pts;
+        out[i].time_base = a->time_base;
+        out[i].color = a->color;
+    }
+    return 0;
+}
+
 static int download_flow(WeftContext *c, const WeftTensor *t, WeftFlow *f)
 {
     size_t n = (size_t)t->w * t->h;

@@ -8,7 +8,7 @@ layout(std430, set = 0, binding = 2) readonly buffer Warped { float warped[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int c, h, w, tile, tw, th;
-    float slope;
+    float slope, agree;
 } p;
 
 void main()
@@ -52,6 +52,7 @@ void main()
     precise float cov = sab / count - mean_a * mean_b;
     precise float ncc = (cov + 1e-4) / (sqrt(var_a * var_b) + 1e-4);
     int o = ty * p.tw + tx;
-    dst[o] = clamp((eb - ew) / (eb + 1e-3) * p.slope, 0.0, 1.0);
+    dst[o] = max(clamp((eb - ew) / (eb + 1e-3) * p.slope, 0.0, 1.0),
+                 clamp(1.0 - ew / p.agree, 0.0, 1.0));
     dst[tplane + o] = clamp((ncc - 0.2) / 0.5, 0.0, 1.0);
 }

@@ -68,6 +68,14 @@ void convert_luma(WeftPixelFormat format, const float *planes, int w, int h, flo
     } else {
         memcpy(dst, planes, n * sizeof(float));
     }
+    if (fi.has_alpha) {
+        /* what is drawn, over mid grey: fully transparent pixels often store black (or
+         * anything), and line art on a transparent background would otherwise give the
+         * flow a uniform picture; mid grey keeps dark and light drawings visible alike */
+        const float *alpha = planes + 3 * n;
+        for (size_t i = 0; i < n; i++)
+            dst[i] = 0.5f + alpha[i] * (dst[i] - 0.5f);
+    }
 }
 
 void convert_from_float(const float *src, WeftPicture *pic)

@@ -12,7 +12,7 @@ int convert_components(WeftPixelFormat format);
 /* dst: components * h * w floats. */
 void convert_to_float(const WeftPicture *pic, float *dst);
 /* Luma in [0,1] (Y for YUV/grey, BT.601 weights for RGB) from a float tensor made by
- * convert_to_float. dst: h * w floats. */
+ * convert_to_float; with alpha (component 3), composited over mid grey. dst: h * w floats. */
 void convert_luma(WeftPixelFormat format, const float *planes, int w, int h, float *dst);
 /* pic is allocated with the right size and format already. */
 void convert_from_float(const float *src, WeftPicture *pic);

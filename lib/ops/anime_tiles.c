@@ -53,7 +53,8 @@ static void anime_tiles_cpu(const void *params, WeftTensor *const *t, int r0, in
             float cov = sab / count - mean_a * mean_b;
             float ncc = (cov + 1e-4f) / (sqrtf(var_a * var_b) + 1e-4f);
             size_t o = (size_t)ty * p->tw + tx;
-            out[o] = clampf((eb - ew) / (eb + 1e-3f) * p->slope, 0.0f, 1.0f);
+            out[o] = fmaxf(clampf((eb - ew) / (eb + 1e-3f) * p->slope, 0.0f, 1.0f),
+                           clampf(1.0f - ew / p->agree, 0.0f, 1.0f));
             out[tplane + o] = clampf((ncc - 0.2f) / 0.5f, 0.0f, 1.0f);
         }
     }
@@ -79,9 +80,9 @@ const OpInfo op_info_anime_tiles = {
 };
 
 int op_anime_tiles(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, int tile,
-                   float slope, WeftTensor *tiles)
+                   float slope, float agree, WeftTensor *tiles)
 {
-    if (!a || !b || !warped || !tiles || tile < 1 || !(slope > 0.0f))
+    if (!a || !b || !warped || !tiles || tile < 1 || !(slope > 0.0f) || !(agree > 0.0f))
         return -EINVAL;
     const int c = a->c, h = a->h, w = a->w;
     const int th = (h + tile - 1) / tile, tw = (w + tile - 1) / tile;
@@ -89,6 +90,6 @@ int op_anime_tiles(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, 
         warped->w != w || tiles->c != 2 || tiles->h != th || tiles->w != tw)
         return -EINVAL;
     OpAnimeTilesParams p = {
-        .c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .slope = slope};
+        .c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .slope = slope, .agree = agree};
     return device_run(d, &op_info_anime_tiles, &p, (WeftTensor *[]){a, b, warped, tiles});
 }

@@ -8,14 +8,18 @@
  * Per tile, over its n pixels (mean over channels m(.), max over channels M(.)):
  *   ew = mean M(|wa - wb|)  (the two warped frames should agree if the motion is right),
  *   eb = mean M(|a - b|)    (what a cross-fade leaves disagreeing),
- *   trust = clamp((eb - ew) / (eb + 1e-3) * slope, 0, 1): warp where it explains the change;
+ *   trust = max(clamp((eb - ew) / (eb + 1e-3) * slope, 0, 1), clamp(1 - ew / agree, 0, 1)):
+ *   warp where it explains the change better than a cross-fade, and wherever the warped
+ *   frames agree outright (a still or empty region: warping is harmless there, and a
+ *   fallback would bleed into the trusted regions beside it);
  *   ncc = (cov(m(a), m(b)) + 1e-4) / (sqrt(var(m(a)) var(m(b))) + 1e-4) over the tile,
  *   fade = clamp((ncc - 0.2) / 0.5, 0, 1): where the two frames are still linearly related
  *   (a fade, a flash, a lighting change, a flat area) a cross-fade is consistent with both;
  *   where the content is replaced (an effect, a smear) a cross-fade is a double exposure and
  *   holding one drawing is the consistent choice.
  * Sums run over the tile's pixels in raster order, channels innermost.
- * params: c, h, w, tile (>= 1), tw, th, slope (> 0). Rows: one per row of tiles. */
+ * params: c, h, w, tile (>= 1), tw, th, slope (> 0), agree (> 0). Rows: one per row of
+ * tiles. */
 #ifndef WEFT_OPS_ANIME_TILES_H
 #define WEFT_OPS_ANIME_TILES_H
 
@@ -23,11 +27,11 @@
 
 typedef struct OpAnimeTilesParams {
     int32_t c, h, w, tile, tw, th;
-    float slope;
+    float slope, agree;
 } OpAnimeTilesParams;
 
 extern const OpInfo op_info_anime_tiles;
 int op_anime_tiles(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, int tile,
-                   float slope, WeftTensor *tiles);
+                   float slope, float agree, WeftTensor *tiles);
 
 #endif

@@ -22,6 +22,9 @@
 #define ANIME_TILE 32
 /* Full trust in the warp once it leaves half the disagreement a cross-fade leaves. */
 #define ANIME_TRUST_SLOPE 2.0f
+/* Mean disagreement of the warped frames (0..1) below which a region is trusted outright:
+ * about the compression noise of a still 8-bit region. */
+#define ANIME_CONSISTENT 0.02f
 
 struct AnimeSynth {
     Device *dev;
@@ -68,7 +71,8 @@ int anime_synth_frame(AnimeSynth *s, WeftTensor *a, WeftTensor *b, WeftTensor *f
         .iterations = ANIME_ITERATIONS, .t = t, .sel = ANIME_AGREE, .sharp = ANIME_PICK_SHARPNESS};
     int err = op_anime_warp(s->dev, a, b, fwd, bwd, occ_a, occ_b, &warp, &s->warped);
     if (err >= 0)
-        err = op_anime_tiles(s->dev, a, b, &s->warped, ANIME_TILE, ANIME_TRUST_SLOPE, &s->tiles);
+        err = op_anime_tiles(s->dev, a, b, &s->warped, ANIME_TILE, ANIME_TRUST_SLOPE,
+                             ANIME_CONSISTENT, &s->tiles);
     if (err >= 0)
         err = op_anime_merge(s->dev, a, b, &s->warped, &s->tiles, ANIME_TILE, t, out);
     return err;

@@ -370,7 +370,8 @@ static void make_anime_tiles(CaseRng *r, int w, int h, OpCase *k)
                             .tile = tile,
                             .tw = (w + tile - 1) / tile,
                             .th = (h + tile - 1) / tile,
-                            .slope = rng_uniform(r, 0.5f, 8.0f)};
+                            .slope = rng_uniform(r, 0.5f, 8.0f),
+                            .agree = rng_uniform(r, 0.005f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, c, h, w, 0, 1);
     case_tensor_smooth(k, c, h, w, 0, 1);

@@ -158,7 +158,7 @@ static void round_trip(WeftPixelFormat format, int w, int h, int flip, TestRng *
     CHECK_MSG(bad_values == 0, "%s %dx%d flip=%d: %d float values wrong", fi.name, w, h, flip,
               bad_values);
 
-    /* luma: Y itself, or BT.601 weights of R, G, B */
+    /* luma: Y itself, or BT.601 weights of R, G, B; with alpha, over mid grey */
     convert_luma(format, planes, w, h, luma);
     int bad_luma = 0;
     for (int y = 0; y < h; y++)
@@ -168,6 +168,8 @@ static void round_trip(WeftPixelFormat format, int w, int h, int flip, TestRng *
                                        0.114 * read_component(&in.pic, &fi, 2, x, y)) /
                                           maxv
                                     : read_component(&in.pic, &fi, 0, x, y) / maxv;
+            if (fi.has_alpha) /* over mid grey */
+                want = 0.5 + read_component(&in.pic, &fi, 3, x, y) / maxv * (want - 0.5);
             bad_luma += fabs(luma[(size_t)y * w + x] - want) > 1e-5;
         }
     CHECK_MSG(bad_luma == 0, "%s %dx%d: %d luma values wrong", fi.name, w, h, bad_luma);

@@ -2,7 +2,8 @@
 # Precision and alpha through retiming (--factor 2, so every other output is synthesised):
 #  - a 10-bit ramp (yuv420p10le, one level per pixel, moving 4 px per picture) keeps more
 #    than 256 distinct luma levels in the in-betweens (no 8-bit step in the chain), and the
-#    in-betweens are real ones (each differs from both neighbours);
+#    in-betweens are real ones (each differs from both neighbours); with --factor 1 (all
+#    copies) its samples come back exactly;
 #  - an RGBA image sequence with a textured disc moving (5, 3) px per picture on a transparent
 #    background: the in-between alpha matches the exact disc at the half-way position (the
 #    anti-aliased shape drawn independently here) with PSNR >= 30 dB.
@@ -56,6 +57,17 @@ PY
     esac
 else
     fail "10-bit ramp: weft failed"
+fi
+
+# all copies (--factor 1): the 10-bit samples come back exactly
+if "$WEFT" retime ramp.y4m -o ramp_copy.y4m --factor 1 --device "$DEVICE"; then
+    want=$(gen -i ramp.y4m -f framemd5 - | grep -v '^#' | awk '{print $6}')
+    got=$(gen -i ramp_copy.y4m -f framemd5 - | grep -v '^#' | awk '{print $6}')
+    [ -n "$want" ] && [ "$got" = "$want" ] &&
+        pass "10-bit --factor 1: $(echo "$got" | wc -l) pictures returned bit-exact" ||
+        fail "10-bit --factor 1: the samples changed"
+else
+    fail "10-bit --factor 1: weft failed"
 fi
 
 # 2. RGBA: a textured disc moving on a transparent background

@@ -33,6 +33,8 @@ typedef struct Pipeline {
      * run ends at run_last_pts, a picture of run_last_duration (0 unknown) */
     int run_length;        /* pictures in prev's run, 1 when it has no repeats */
     int64_t run_last_pts, run_last_duration;
+    WeftTensor repeat_blocks; /* block_diff output, made at the first repeat test */
+    float *repeat_means;      /* its host copy */
     int64_t out_index;     /* PLAN_FPS: index k of the next output */
     int step;              /* PLAN_FACTOR: step j of the next output in [prev, next) */
     int slot_loaded[2];    /* pair slots hold prev (0) and next (1) on the device */
@@ -66,6 +68,8 @@ void pipeline_destroy(Pipeline **pp)
     if (!pp || !*pp)
         return;
     plan_curve_free(&(*pp)->curve);
+    device_tensor_free(&(*pp)->repeat_blocks);
+    free((*pp)->repeat_means);
     weft_picture_unref(&(*pp)->prev);
     weft_picture_unref(&(*pp)->next);
     free(*pp);
@@ -124,15 +128,20 @@ static int check_repeat(WeftContext *c, const WeftPicture *in, int *repeat)
         return err;
     const int bh = (in->height + REPEAT_BLOCK - 1) / REPEAT_BLOCK;
     const int bw = (in->width + REPEAT_BLOCK - 1) / REPEAT_BLOCK;
-    WeftTensor blocks = {0};
-    float *means = malloc((size_t)bh * bw * sizeof(float));
-    err = means ? 0 : -ENOMEM;
-    if (err >= 0 && (err = device_tensor(c->dev, &blocks, 1, bh, bw)) >= 0 &&
-        (err = op_block_diff(c->dev, &pair->luma[0], &pair->luma[1], REPEAT_BLOCK,
-                             &blocks)) >= 0)
-        err = device_download(c->dev, &blocks, means);
+    /* the picture size is fixed for the stream: one tensor serves every test */
+    if (!p->repeat_means) {
+        p->repeat_means = malloc((size_t)bh * bw * sizeof(float));
+        err = p->repeat_means ? device_tensor(c->dev, &p->repeat_blocks, 1, bh, bw) : -ENOMEM;
+        if (err < 0) {
+            free(p->repeat_means);
+            p->repeat_means = NULL;
+        }
+    }
+    if (err >= 0 && (err = op_block_diff(c->dev, &pair->luma[0], &pair->luma[1], REPEAT_BLOCK,
+                                         &p->repeat_blocks)) >= 0)
+        err = device_download(c->dev, &p->repeat_blocks, p->repeat_means);
     if (err >= 0) {
-        float diff = block_diff_max(means, bh * bw);
+        float diff = block_diff_max(p->repeat_means, bh * bw);
         *repeat = diff <= c->settings.dup_threshold;
         /* slot 1 holds `in`: valid as next only when it becomes next */
         p->slot_loaded[1] = !*repeat;
@@ -142,8 +151,6 @@ static int check_repeat(WeftContext *c, const WeftPicture *in, int *repeat)
     } else {
         log_error(&c->log, "cannot compare pictures for repeats: %s", weft_strerror(err));
     }
-    device_tensor_free(&blocks);
-    free(means);
     return err;
 }
 

@@ -271,7 +271,7 @@ static const SettingRow settings_table[] = {
         "repeated pictures (animation on twos/threes): keep (interpolate as given), smooth "
         "(each drawing at its first appearance, in-betweens between drawings, holds of 4+ "
         "pictures stay still) or drop (in-betweens across every hold); smooth and drop need fps "
-        "(the CLI passes one)",
+        "(the CLI and the FFmpeg filter use the input's rate x factor when it is not given)",
         "keep|smooth|drop" }, set_dup },
     { { "dup-threshold", "0.08",
         "two pictures are one drawing when no 16x16 block differs by more than this mean "

@@ -41,8 +41,9 @@ static int drop_other_packet(void *opaque, AVPacket *packet)
     Retime *r = opaque;
     (void)packet;
     if (!r->audio_dropped_noted) {
-        cli_note(r->cli,
-                 "--speed/--curve change the duration: audio and subtitles of '%s' are left out",
+        cli_note(r->cli, "--speed/--curve change the duration: %s of '%s' are left out",
+                 r->audio.in_index >= 0 ? "the streams other than the stretched audio"
+                                        : "audio and subtitles",
                  r->in.path);
         r->audio_dropped_noted = 1;
     }
@@ -60,6 +61,8 @@ static int skip_other_packet(void *opaque, AVPacket *packet)
 static int stretch_other_packet(void *opaque, AVPacket *packet)
 {
     Retime *r = opaque;
+    if (packet->stream_index != r->audio.in_index)
+        return drop_other_packet(opaque, packet); /* other audio, subtitles: noted, left out */
     return audio_stretch_packet(r->cli, &r->audio, &r->out, packet);
 }
 

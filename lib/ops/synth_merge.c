@@ -1,9 +1,13 @@
 #include <math.h>
+#include <stdint.h>
 
 #include "ops/op_inline.h"
 #include "ops/synth_merge.h"
 
 #define SYNTH_MAX_CHANNELS 4
+/* Pixels of a row taken together: every step of the merge is a loop over a block, which the
+ * compiler vectorises (the bilinear reads too, as gathers, where the ISA has them). */
+#define SYNTH_BLOCK 64
 
 static int synth_merge_rows(const void *params, WeftTensor *const *t)
 {
@@ -11,32 +15,44 @@ static int synth_merge_rows(const void *params, WeftTensor *const *t)
     return ((const OpSynthMergeParams *)params)->h;
 }
 
-/* Bilinear tap set of a clamped position. */
-typedef struct Tap {
-    size_t i00, i01, i10, i11;
-    float w00, w01, w10, w11;
-} Tap;
+/* Bilinear taps of a block of positions, clamped to the image: the top-left sample, the
+ * offsets of its right and lower neighbours (0 on the last column or row) and the weights. */
+typedef struct Taps {
+    int32_t i00[SYNTH_BLOCK], dx[SYNTH_BLOCK], dy[SYNTH_BLOCK];
+    float w00[SYNTH_BLOCK], w01[SYNTH_BLOCK], w10[SYNTH_BLOCK], w11[SYNTH_BLOCK];
+} Taps;
 
-static inline Tap tap_at(float x, float y, int w, int h)
+OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *restrict py,
+                           int n, int w, int h)
 {
-    x = clampf(x, 0.0f, (float)(w - 1));
-    y = clampf(y, 0.0f, (float)(h - 1));
-    int x0 = (int)x, y0 = (int)y;
-    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-    float fx = x - x0, fy = y - y0;
-    Tap k = {(size_t)y0 * w + x0, (size_t)y0 * w + x1, (size_t)y1 * w + x0, (size_t)y1 * w + x1,
-             (1 - fx) * (1 - fy), fx * (1 - fy),       (1 - fx) * fy,       fx * fy};
-    return k;
+    const float xmax = (float)(w - 1), ymax = (float)(h - 1);
+    for (int j = 0; j < n; j++) {
+        const float x = clampf(px[j], 0.0f, xmax), y = clampf(py[j], 0.0f, ymax);
+        const int x0 = (int)x, y0 = (int)y;
+        const float fx = x - (float)x0, fy = y - (float)y0;
+        k->i00[j] = y0 * w + x0;
+        k->dx[j] = x0 + 1 < w ? 1 : 0;
+        k->dy[j] = y0 + 1 < h ? w : 0;
+        k->w00[j] = (1 - fx) * (1 - fy);
+        k->w01[j] = fx * (1 - fy);
+        k->w10[j] = (1 - fx) * fy;
+        k->w11[j] = fx * fy;
+    }
 }
 
-static inline float tap_read(const Tap *k, const float *plane)
+OP_INLINE void taps_read(const Taps *restrict k, const float *restrict plane,
+                             float *restrict out, int n)
 {
-    return k->w00 * plane[k->i00] + k->w01 * plane[k->i01] + k->w10 * plane[k->i10] +
-           k->w11 * plane[k->i11];
+    for (int j = 0; j < n; j++) {
+        const int i00 = k->i00[j], i01 = i00 + k->dx[j], i10 = i00 + k->dy[j],
+                  i11 = i10 + k->dx[j];
+        out[j] = k->w00[j] * plane[i00] + k->w01[j] * plane[i01] + k->w10[j] * plane[i10] +
+                 k->w11[j] * plane[i11];
+    }
 }
 
 /* Keys' cubic convolution weights (a = -0.5) for fraction f of the 4 taps -1, 0, 1, 2. */
-static inline void cubic_weights(float f, float k[4])
+OP_INLINE void cubic_weights(float f, float k[4])
 {
     const float f2 = f * f, f3 = f2 * f;
     k[0] = -0.5f * f3 + f2 - 0.5f * f;
@@ -46,7 +62,7 @@ static inline void cubic_weights(float f, float k[4])
 }
 
 /* Bicubic sample of every channel at (x, y) (clamped taps), added with weight wt. */
-static inline void add_cubic(const float *src, size_t plane, int channels, int w, int h, float x,
+OP_INLINE void add_cubic(const float *src, size_t plane, int channels, int w, int h, float x,
                              float y, float wt, float *acc)
 {
     x = clampf(x, 0.0f, (float)(w - 1));
@@ -74,31 +90,74 @@ static inline void add_cubic(const float *src, size_t plane, int channels, int w
     }
 }
 
-/* Solves p + s flow(p) = (x, y) from a start; returns the score, the point and res. */
-static float solve_side(const float *fu, const float *fv, const float *occ, int w, int h, float x,
-                        float y, float s, float px, float py, int iterations, float occ_weight,
-                        float *ox, float *oy, float *ores, Tap *otap)
+/* One side of a block: the points q with q + s f(q) = (x, y) by the fixed-point iteration
+ * q <- (x, y) - s f(q) from the start in (qx, qy), which ends holding them; res gets
+ * |q + s f(q) - (x, y)| and k the taps of q. u and v are scratch. */
+OP_INLINE void solve_block(const float *restrict fu, const float *restrict fv, int w, int h,
+                               const float *restrict xs, float y, float s, int iterations,
+                               float *restrict qx, float *restrict qy, float *restrict res,
+                               Taps *restrict k, float *restrict u, float *restrict v, int n)
 {
     for (int it = 0; it < iterations; it++) {
-        Tap k = tap_at(px, py, w, h);
-        px = x - s * tap_read(&k, fu);
-        py = y - s * tap_read(&k, fv);
+        taps_at(k, qx, qy, n, w, h);
+        taps_read(k, fu, u, n);
+        taps_read(k, fv, v, n);
+        for (int j = 0; j < n; j++) {
+            qx[j] = xs[j] - s * u[j];
+            qy[j] = y - s * v[j];
+        }
     }
-    Tap k = tap_at(px, py, w, h);
-    float rx = px + s * tap_read(&k, fu) - x, ry = py + s * tap_read(&k, fv) - y;
-    float res = sqrtf(rx * rx + ry * ry);
-    *ox = px;
-    *oy = py;
-    *ores = res;
-    *otap = k;
-    /* occ == NULL: a single start, no ordering needed */
-    return occ ? res + occ_weight * tap_read(&k, occ) : res;
+    taps_at(k, qx, qy, n, w, h);
+    taps_read(k, fu, u, n);
+    taps_read(k, fv, v, n);
+    for (int j = 0; j < n; j++) {
+        const float rx = qx[j] + s * u[j] - xs[j], ry = qy[j] + s * v[j] - y;
+        res[j] = sqrtf(rx * rx + ry * ry);
+    }
 }
 
-static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+/* Side of a block: solves from x - s f(x) and, with two candidates, also from x + s g(x),
+ * keeping the start whose result scores lower (res + occ_weight occ(q)). f and g are the
+ * row's own flow (f) and the other direction's (g); the result is in qx, qy, res, k. */
+OP_INLINE void side_block(const OpSynthMergeParams *p, const float *restrict fu,
+                              const float *restrict fv, const float *restrict occ,
+                              const float *restrict f_row_u, const float *restrict f_row_v,
+                              const float *restrict g_row_u, const float *restrict g_row_v,
+                              const float *restrict xs, float y, float s, float *restrict qx,
+                              float *restrict qy, float *restrict res, Taps *restrict k, int n)
+{
+    const int w = p->w, h = p->h;
+    float u[SYNTH_BLOCK], v[SYNTH_BLOCK];
+    for (int j = 0; j < n; j++) {
+        qx[j] = xs[j] - s * f_row_u[j];
+        qy[j] = y - s * f_row_v[j];
+    }
+    solve_block(fu, fv, w, h, xs, y, s, p->iterations, qx, qy, res, k, u, v, n);
+    if (p->candidates < 2)
+        return;
+    float cx[SYNTH_BLOCK], cy[SYNTH_BLOCK], cres[SYNTH_BLOCK], score[SYNTH_BLOCK];
+    Taps kc;
+    taps_read(k, occ, score, n);
+    for (int j = 0; j < n; j++) {
+        score[j] = res[j] + p->occ_weight * score[j];
+        cx[j] = xs[j] + s * g_row_u[j];
+        cy[j] = y + s * g_row_v[j];
+    }
+    solve_block(fu, fv, w, h, xs, y, s, p->iterations, cx, cy, cres, &kc, u, v, n);
+    taps_read(&kc, occ, u, n);
+    for (int j = 0; j < n; j++) {
+        const int take = cres[j] + p->occ_weight * u[j] < score[j];
+        qx[j] = take ? cx[j] : qx[j];
+        qy[j] = take ? cy[j] : qy[j];
+        res[j] = take ? cres[j] : res[j];
+    }
+    taps_at(k, qx, qy, n, w, h);
+}
+
+OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpSynthMergeParams *p = params;
-    const int w = p->w, h = p->h;
+    const int w = p->w, h = p->h, channels = p->c;
     const size_t plane = (size_t)w * h;
     const float *a = t[0]->host, *b = t[1]->host;
     const float *fu = t[2]->host, *fv = t[2]->host + plane;
@@ -106,57 +165,55 @@ static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, in
     const float *occ_a = t[4]->host, *occ_b = t[5]->host;
     float *out = t[6]->host;
     const float ta = p->t, tb = 1.0f - p->t;
+    float xs[SYNTH_BLOCK], ax[SYNTH_BLOCK], ay[SYNTH_BLOCK], ares[SYNTH_BLOCK];
+    float bx[SYNTH_BLOCK], by[SYNTH_BLOCK], bres[SYNTH_BLOCK];
+    float na[SYNTH_BLOCK], nb[SYNTH_BLOCK], d2[SYNTH_BLOCK], sa[SYNTH_BLOCK], sb[SYNTH_BLOCK];
+    Taps ka, kb;
     for (int y = r0; y < r1; y++) {
-        for (int x = 0; x < w; x++) {
-            const size_t i = (size_t)y * w + x;
-            const float fx = (float)x, fy = (float)y;
-            float ya_x, ya_y, res_a, yb_x, yb_y, res_b, cx = 0.0f, cy = 0.0f, cres = 0.0f;
-            const int two = p->candidates > 1;
-            Tap ka, kb, kc;
-            /* side a: y + t fwd(y) = x */
-            float sa = solve_side(fu, fv, two ? occ_a : NULL, w, h, fx, fy, ta, fx - ta * fu[i],
-                                  fy - ta * fv[i], p->iterations, p->occ_weight, &ya_x, &ya_y,
-                                  &res_a, &ka);
-            if (two && solve_side(fu, fv, occ_a, w, h, fx, fy, ta, fx + ta * bu[i], fy + ta * bv[i],
-                                  p->iterations, p->occ_weight, &cx, &cy, &cres, &kc) < sa) {
-                ya_x = cx;
-                ya_y = cy;
-                res_a = cres;
-                ka = kc;
+        const float fy = (float)y;
+        for (int x0 = 0; x0 < w; x0 += SYNTH_BLOCK) {
+            const int n = w - x0 < SYNTH_BLOCK ? w - x0 : SYNTH_BLOCK;
+            const size_t i0 = (size_t)y * w + x0;
+            for (int j = 0; j < n; j++)
+                xs[j] = (float)(x0 + j);
+            /* side a: y + t fwd(y) = x; side b: z + (1 - t) bwd(z) = x */
+            side_block(p, fu, fv, occ_a, fu + i0, fv + i0, bu + i0, bv + i0, xs, fy, ta, ax, ay,
+                       ares, &ka, n);
+            side_block(p, bu, bv, occ_b, bu + i0, bv + i0, fu + i0, fv + i0, xs, fy, tb, bx, by,
+                       bres, &kb, n);
+            taps_read(&kb, occ_b, sb, n);
+            taps_read(&ka, occ_a, sa, n);
+            for (int j = 0; j < n; j++) {
+                const float qa = ares[j] / p->res_scale, qb = bres[j] / p->res_scale;
+                const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
+                const float wa = tb * (conf_a * (1.0f - sb[j]) + p->floor);
+                const float wb = ta * (conf_b * (1.0f - sa[j]) + p->floor);
+                const float norm = 1.0f / (wa + wb);
+                na[j] = wa * norm;
+                nb[j] = wb * norm;
+                d2[j] = 0.0f;
             }
-            /* side b: z + (1 - t) bwd(z) = x */
-            float sb = solve_side(bu, bv, two ? occ_b : NULL, w, h, fx, fy, tb, fx - tb * bu[i],
-                                  fy - tb * bv[i], p->iterations, p->occ_weight, &yb_x, &yb_y,
-                                  &res_b, &kb);
-            if (two && solve_side(bu, bv, occ_b, w, h, fx, fy, tb, fx + tb * fu[i], fy + tb * fv[i],
-                                  p->iterations, p->occ_weight, &cx, &cy, &cres, &kc) < sb) {
-                yb_x = cx;
-                yb_y = cy;
-                res_b = cres;
-                kb = kc;
-            }
-            const float qa = res_a / p->res_scale, qb = res_b / p->res_scale;
-            const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
-            const float wa = tb * (conf_a * (1.0f - tap_read(&kb, occ_b)) + p->floor);
-            const float wb = ta * (conf_b * (1.0f - tap_read(&ka, occ_a)) + p->floor);
-            const float norm = 1.0f / (wa + wb), na = wa * norm, nb = wb * norm;
-            float lin[SYNTH_MAX_CHANNELS], d2 = 0.0f;
-            for (int c = 0; c < p->c; c++) {
-                const float sa_c = tap_read(&ka, a + c * plane);
-                const float sb_c = tap_read(&kb, b + c * plane);
-                lin[c] = na * sa_c + nb * sb_c;
-                d2 += (sa_c - sb_c) * (sa_c - sb_c);
+            for (int c = 0; c < channels; c++) {
+                float *restrict o = out + c * plane + i0;
+                taps_read(&ka, a + c * plane, sa, n);
+                taps_read(&kb, b + c * plane, sb, n);
+                for (int j = 0; j < n; j++) {
+                    o[j] = na[j] * sa[j] + nb[j] * sb[j];
+                    d2[j] += (sa[j] - sb[j]) * (sa[j] - sb[j]);
+                }
             }
             if (p->cubic_sigma > 0.0f) {
-                const float sharp = expf(-d2 / ((float)p->c * p->cubic_sigma * p->cubic_sigma));
-                float cub[SYNTH_MAX_CHANNELS] = {0};
-                add_cubic(a, plane, p->c, w, h, ya_x, ya_y, na, cub);
-                add_cubic(b, plane, p->c, w, h, yb_x, yb_y, nb, cub);
-                for (int c = 0; c < p->c; c++)
-                    out[c * plane + i] = lin[c] + sharp * (cub[c] - lin[c]);
-            } else {
-                for (int c = 0; c < p->c; c++)
-                    out[c * plane + i] = lin[c];
+                const float sigma_sq = (float)channels * p->cubic_sigma * p->cubic_sigma;
+                for (int j = 0; j < n; j++) {
+                    const float sharp = expf(-d2[j] / sigma_sq);
+                    float cub[SYNTH_MAX_CHANNELS] = {0};
+                    add_cubic(a, plane, channels, w, h, ax[j], ay[j], na[j], cub);
+                    add_cubic(b, plane, channels, w, h, bx[j], by[j], nb[j], cub);
+                    for (int c = 0; c < channels; c++) {
+                        float *o = out + c * plane + i0 + j;
+                        *o = *o + sharp * (cub[c] - *o);
+                    }
+                }
             }
         }
     }

@@ -169,11 +169,17 @@ fail:
 int pair_load(WeftContext *c, int slot, const WeftPicture *pic)
 {
     PairState *p = &c->pair;
-    convert_to_float(pic, p->host_planes);
-    convert_luma(pic->format, p->host_planes, p->width, p->height, p->host_luma);
-    int err = device_upload(c->dev, &p->frame[slot], p->host_planes);
-    if (err >= 0)
-        err = device_upload(c->dev, &p->luma[slot], p->host_luma);
+    int err = 0;
+    if (p->frame[slot].host && p->luma[slot].host) { /* the C path: convert in place */
+        convert_to_float(pic, p->frame[slot].host);
+        convert_luma(pic->format, p->frame[slot].host, p->width, p->height, p->luma[slot].host);
+    } else {
+        convert_to_float(pic, p->host_planes);
+        convert_luma(pic->format, p->host_planes, p->width, p->height, p->host_luma);
+        err = device_upload(c->dev, &p->frame[slot], p->host_planes);
+        if (err >= 0)
+            err = device_upload(c->dev, &p->luma[slot], p->host_luma);
+    }
     p->prepared = 0;
     p->color = pic->color;
     return err;
@@ -225,12 +231,14 @@ static int render_tensor(void *opaque, float t, WeftTensor *out)
 static int output_picture(WeftContext *c, WeftPicture *out)
 {
     PairState *p = &c->pair;
-    int err = device_download(c->dev, &p->out, p->host_planes);
+    /* the C path reads the result where it is */
+    const float *planes = p->out.host ? p->out.host : p->host_planes;
+    int err = p->out.host ? 0 : device_download(c->dev, &p->out, p->host_planes);
     if (err >= 0)
         err = weft_picture_alloc(out, p->width, p->height, p->format);
     if (err < 0)
         return err;
-    convert_from_float(p->host_planes, out);
+    convert_from_float(planes, out);
     return 0;
 }
 

@@ -38,6 +38,24 @@ static void component_layout(const WeftFormatInfo *fi, WeftPixelFormat f, int c,
         *plane = c;
 }
 
+/* One row of 8-bit samples to floats; sw = 1: each sample covers two pixels (chroma). */
+static void row_u8_to_float(const uint8_t *restrict row, int w, int sw, float scale,
+                            float *restrict out)
+{
+    if (sw == 0) {
+        for (int x = 0; x < w; x++)
+            out[x] = (float)row[x] * scale;
+        return;
+    }
+    for (int x = 0; x < w / 2; x++) {
+        const float v = (float)row[x] * scale;
+        out[2 * x] = v;
+        out[2 * x + 1] = v;
+    }
+    if (w & 1)
+        out[w - 1] = (float)row[w / 2] * scale;
+}
+
 void convert_to_float(const WeftPicture *pic, float *dst)
 {
     WeftFormatInfo fi;
@@ -51,6 +69,10 @@ void convert_to_float(const WeftPicture *pic, float *dst)
         for (int y = 0; y < h; y++) {
             const uint8_t *row = pic->data[plane] + (ptrdiff_t)(y >> sh) * pic->stride[plane];
             float *out = dst + ((size_t)c * h + y) * w;
+            if (!wide && step == 1 && sw <= 1) { /* planar 8-bit: the common case */
+                row_u8_to_float(row, w, sw, scale, out);
+                continue;
+            }
             for (int x = 0; x < w; x++)
                 out[x] = load_sample(row, ((x >> sw) * step) + offset, wide) * scale;
         }
@@ -78,6 +100,38 @@ void convert_luma(WeftPixelFormat format, const float *planes, int w, int h, flo
     }
 }
 
+static inline uint8_t float_to_u8(float v, float maxv)
+{
+    v = v * maxv + 0.5f;
+    v = v < 0.0f ? 0.0f : v > maxv ? maxv : v;
+    return (uint8_t)v;
+}
+
+/* Planar 8-bit rows from whole sample blocks: 1x1 (sw = sh = 0), 2x1 or 2x2 luma-resolution
+ * samples per sample, box-averaged as the general loop does (the sum in the same order;
+ * dividing by 2 or 4 equals multiplying by 0.5 or 0.25). Returns the samples written. */
+static int row_float_to_u8(const float *restrict r0, const float *restrict r1, int w, int sw,
+                           int sh, float maxv, uint8_t *restrict out)
+{
+    if (sw == 0 && sh == 0) {
+        for (int x = 0; x < w; x++)
+            out[x] = float_to_u8(r0[x], maxv);
+        return w;
+    }
+    if (sw == 1 && sh == 0) {
+        for (int x = 0; x < w / 2; x++)
+            out[x] = float_to_u8((r0[2 * x] + r0[2 * x + 1]) * 0.5f, maxv);
+        return w / 2;
+    }
+    if (sw == 1 && sh == 1) {
+        for (int x = 0; x < w / 2; x++)
+            out[x] = float_to_u8((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25f,
+                                 maxv);
+        return w / 2;
+    }
+    return 0;
+}
+
 void convert_from_float(const float *src, WeftPicture *pic)
 {
     WeftFormatInfo fi;
@@ -92,7 +146,12 @@ void convert_from_float(const float *src, WeftPicture *pic)
         const float *in = src + (size_t)c * h * w;
         for (int py = 0; py < ph; py++) {
             uint8_t *row = pic->data[plane] + (ptrdiff_t)py * pic->stride[plane];
-            for (int px = 0; px < pw; px++) {
+            int px = 0;
+            if (!wide && step == 1 && ((py + 1) << sh) <= h) {
+                const float *r0 = in + (size_t)(py << sh) * w;
+                px = row_float_to_u8(r0, sh ? r0 + w : r0, w, sw, sh, maxv, row);
+            }
+            for (; px < pw; px++) {
                 /* box average of the luma-resolution samples this chroma sample covers */
                 float sum = 0.0f;
                 int count = 0;

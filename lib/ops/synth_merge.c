@@ -15,24 +15,31 @@ static int synth_merge_rows(const void *params, WeftTensor *const *t)
     return ((const OpSynthMergeParams *)params)->h;
 }
 
-/* Bilinear taps of a block of positions, clamped to the image: the top-left sample, the
- * offsets of its right and lower neighbours (0 on the last column or row) and the weights. */
+/* Bilinear taps of a block of positions, clamped to the image: the index of the top-left
+ * sample and the four weights. The right and lower neighbours are always the next column
+ * and row: at the last column (row) the taps move one to the left (up) with fraction 1,
+ * which weights the same samples as the clamped tap (0 * the extra sample, exactly), so
+ * reading a plane needs one index per pixel; `one` and `row` give those neighbours'
+ * offsets, 0 on an image one pixel wide (high). */
 typedef struct Taps {
-    int32_t i00[SYNTH_BLOCK], dx[SYNTH_BLOCK], dy[SYNTH_BLOCK];
+    int32_t i00[SYNTH_BLOCK];
     float w00[SYNTH_BLOCK], w01[SYNTH_BLOCK], w10[SYNTH_BLOCK], w11[SYNTH_BLOCK];
+    int one, row;
 } Taps;
 
 OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *restrict py,
-                           int n, int w, int h)
+                       int n, int w, int h)
 {
     const float xmax = (float)(w - 1), ymax = (float)(h - 1);
+    const int x0max = w > 1 ? w - 2 : 0, y0max = h > 1 ? h - 2 : 0;
+    k->one = w > 1;
+    k->row = h > 1 ? w : 0;
     for (int j = 0; j < n; j++) {
         const float x = clampf(px[j], 0.0f, xmax), y = clampf(py[j], 0.0f, ymax);
-        const int x0 = (int)x, y0 = (int)y;
+        const int xi = (int)x, yi = (int)y;
+        const int x0 = xi < x0max ? xi : x0max, y0 = yi < y0max ? yi : y0max;
         const float fx = x - (float)x0, fy = y - (float)y0;
         k->i00[j] = y0 * w + x0;
-        k->dx[j] = x0 + 1 < w ? 1 : 0;
-        k->dy[j] = y0 + 1 < h ? w : 0;
         k->w00[j] = (1 - fx) * (1 - fy);
         k->w01[j] = fx * (1 - fy);
         k->w10[j] = (1 - fx) * fy;
@@ -41,13 +48,14 @@ OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *
 }
 
 OP_INLINE void taps_read(const Taps *restrict k, const float *restrict plane,
-                             float *restrict out, int n)
+                         float *restrict out, int n)
 {
+    const float *restrict p01 = plane + k->one, *restrict p10 = plane + k->row,
+                          *restrict p11 = p10 + k->one;
     for (int j = 0; j < n; j++) {
-        const int i00 = k->i00[j], i01 = i00 + k->dx[j], i10 = i00 + k->dy[j],
-                  i11 = i10 + k->dx[j];
-        out[j] = k->w00[j] * plane[i00] + k->w01[j] * plane[i01] + k->w10[j] * plane[i10] +
-                 k->w11[j] * plane[i11];
+        const int i = k->i00[j];
+        out[j] = k->w00[j] * plane[i] + k->w01[j] * p01[i] + k->w10[j] * p10[i] +
+                 k->w11[j] * p11[i];
     }
 }
 

@@ -8,6 +8,9 @@
 #include "core/device.h"
 #include "cpu/thread_pool.h"
 
+/* Ops whose tensors all hold fewer elements run on the calling thread alone. */
+#define CPU_INLINE_ELEMENTS 4096
+
 typedef struct CpuDevice {
     ThreadPool *pool;
 } CpuDevice;
@@ -59,8 +62,19 @@ static void run_rows(void *ctx, int begin, int end)
 static int cpu_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors)
 {
     CpuDevice *cpu = d->priv;
+    const int rows = op->rows(params, tensors);
+    /* tiny tensors (the coarse pyramid levels): the job costs less than a worker's wake-up */
+    size_t largest = 0;
+    for (int i = 0; i < op->num_tensors; i++)
+        if (tensor_count(tensors[i]) > largest)
+            largest = tensor_count(tensors[i]);
+    if (largest < CPU_INLINE_ELEMENTS) {
+        if (rows > 0)
+            op->cpu(params, tensors, 0, rows);
+        return 0;
+    }
     OpJob job = { .op = op, .params = params, .tensors = tensors };
-    pool_run(cpu->pool, op->rows(params, tensors), run_rows, &job);
+    pool_run(cpu->pool, rows, run_rows, &job);
     return 0;
 }
 

@@ -16,7 +16,8 @@ struct ThreadPool {
     void *ctx;
     int rows, chunk;
     atomic_int next_row;
-    int busy;              /* workers still in the current job */
+    int open;              /* workers may still join the current job */
+    int active;            /* workers inside the current job */
     unsigned generation;   /* bumped per job so workers see new work */
     int quit;
 };
@@ -32,6 +33,10 @@ static void work(ThreadPool *p)
     }
 }
 
+/* A worker joins a job only while it is open and is counted while inside it; pool_run
+ * closes the job once every row is taken and the workers inside have left. So the caller
+ * never waits for a worker that has not woken up yet (on a busy machine that can take a
+ * scheduler tick per job, for jobs that take microseconds): it does the rows itself. */
 static void *worker_main(void *arg)
 {
     ThreadPool *p = arg;
@@ -43,10 +48,13 @@ static void *worker_main(void *arg)
         if (p->quit)
             break;
         seen = p->generation;
+        if (!p->open)
+            continue; /* finished without this worker */
+        p->active++;
         pthread_mutex_unlock(&p->lock);
         work(p);
         pthread_mutex_lock(&p->lock);
-        if (--p->busy == 0)
+        if (--p->active == 0)
             pthread_cond_signal(&p->done);
     }
     pthread_mutex_unlock(&p->lock);
@@ -120,13 +128,15 @@ void pool_run(ThreadPool *p, int rows, PoolFn fn, void *ctx)
     p->rows = rows;
     p->chunk = chunk < 1 ? 1 : chunk;
     atomic_store(&p->next_row, 0);
-    p->busy = p->num_workers;
+    p->open = 1;
     p->generation++;
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     work(p);
+    /* every row is taken; wait for the rows workers are still running */
     pthread_mutex_lock(&p->lock);
-    while (p->busy > 0)
+    while (p->active > 0)
         pthread_cond_wait(&p->done, &p->lock);
+    p->open = 0;
     pthread_mutex_unlock(&p->lock);
 }

@@ -116,7 +116,9 @@ void pool_run(ThreadPool *p, int rows, PoolFn fn, void *ctx)
 {
     if (rows <= 0)
         return;
-    int parts = (p->num_workers + 1) * 4;
+    /* 16 chunks a thread: when a thread is preempted (a machine shared with other work),
+     * the others are left waiting on one short chunk at most */
+    int parts = (p->num_workers + 1) * 16;
     int chunk = (rows + parts - 1) / parts;
     if (p->num_workers == 0 || rows == 1) {
         fn(ctx, 0, rows);

@@ -1,0 +1,185 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stab/stab_path.h"
+
+enum { KIND_SHIFT, KIND_LINEAR, KIND_PERSPECTIVE };
+
+int stab_path_num_params(StabModel model)
+{
+    return model == STAB_MODEL_SIMILARITY ? 4 : model == STAB_MODEL_AFFINE ? 6 : 8;
+}
+
+static int param_kind(StabModel model, int k)
+{
+    if (k < 2)
+        return KIND_SHIFT;
+    return model == STAB_MODEL_HOMOGRAPHY && k >= 6 ? KIND_PERSPECTIVE : KIND_LINEAR;
+}
+
+void stab_path_to_params(StabModel model, const StabMat *a, double *p)
+{
+    StabMat m = *a;
+    stab_mat_normalize(&m);
+    p[0] = m.m[2];
+    p[1] = m.m[5];
+    if (model == STAB_MODEL_SIMILARITY) {
+        /* the similarity nearest to the linear part: mean of the two rotation estimates */
+        double c = 0.5 * (m.m[0] + m.m[4]), s = 0.5 * (m.m[3] - m.m[1]);
+        p[2] = atan2(s, c);
+        p[3] = log(fmax(hypot(c, s), 1e-9));
+        return;
+    }
+    p[2] = m.m[0] - 1;
+    p[3] = m.m[1];
+    p[4] = m.m[3];
+    p[5] = m.m[4] - 1;
+    if (model == STAB_MODEL_HOMOGRAPHY) {
+        p[6] = m.m[6];
+        p[7] = m.m[7];
+    }
+}
+
+StabMat stab_path_from_params(StabModel model, const double *p)
+{
+    if (model == STAB_MODEL_SIMILARITY)
+        return stab_mat_similarity(p[0], p[1], p[2], exp(p[3]));
+    StabMat m = {{p[2] + 1, p[3], p[0], p[4], p[5] + 1, p[1], 0, 0, 1}};
+    if (model == STAB_MODEL_HOMOGRAPHY) {
+        m.m[6] = p[6];
+        m.m[7] = p[7];
+    }
+    return m;
+}
+
+void stab_path_accumulate(const StabMat *motion, int n, StabMat *camera)
+{
+    if (n < 1)
+        return;
+    camera[0] = stab_mat_identity();
+    for (int i = 1; i < n; i++) {
+        camera[i] = stab_mat_mul(&motion[i], &camera[i - 1]);
+        stab_mat_normalize(&camera[i]);
+    }
+}
+
+/* Gaussian low-pass of one parameter; beyond the ends the path is continued by odd
+ * reflection (2 c[0] - c[k]), which keeps a constant velocity running through an end
+ * instead of flattening it. */
+static void gauss_smooth(const double *c, int n, double sigma, double *out)
+{
+    int radius = (int)ceil(3 * sigma);
+    for (int i = 0; i < n; i++) {
+        double sum = 0, wsum = 0;
+        for (int d = -radius; d <= radius; d++) {
+            int j = i + d;
+            double v;
+            if (j < 0)
+                v = 2 * c[0] - c[j < -(n - 1) ? n - 1 : -j];
+            else if (j >= n)
+                v = 2 * c[n - 1] - c[2 * (n - 1) - j < 0 ? 0 : 2 * (n - 1) - j];
+            else
+                v = c[j];
+            double w = exp(-0.5 * d * d / (sigma * sigma));
+            sum += w * v;
+            wsum += w;
+        }
+        out[i] = sum / wsum;
+    }
+}
+
+/* The limits of the correction for each kind of parameter (0 = no limit). */
+static void limits(const StabPathOptions *o, double bound[3])
+{
+    double shift = o->max_shift, angle = o->max_angle;
+    if (o->mode == STAB_PATH_L1) {
+        /* the L1 problem needs a bound: without one a constant path is optimal */
+        int short_side = o->width < o->height ? o->width : o->height;
+        if (!(shift > 0))
+            shift = short_side * o->smooth / 300.0;
+        if (!(angle > 0))
+            angle = o->smooth / 15.0 * 1.5 * M_PI / 180.0;
+    }
+    bound[KIND_SHIFT] = shift;
+    bound[KIND_LINEAR] = angle;
+    /* a perspective term g moves a point at distance d by about g d^2: the same limit as
+     * a rotation at half the diagonal */
+    bound[KIND_PERSPECTIVE] = angle / (0.5 * hypot(o->width, o->height));
+}
+
+int stab_path_smooth(const StabMat *camera, int n, const StabPathOptions *o, StabMat *correction)
+{
+    if (!camera || !o || !correction || n < 1 || o->smooth < 1 || o->width < 1 || o->height < 1 ||
+        o->max_shift < 0 || o->max_angle < 0)
+        return -EINVAL;
+    const int np = stab_path_num_params(o->model);
+    double *c = malloc((size_t)n * np * sizeof(double));
+    double *track = malloc((size_t)n * sizeof(double));
+    double *smooth = malloc((size_t)n * sizeof(double));
+    double *r = malloc((size_t)n * sizeof(double));
+    int err = -ENOMEM;
+    if (!c || !track || !smooth || !r)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        stab_path_to_params(o->model, &camera[i], c + (size_t)i * np);
+        if (o->model == STAB_MODEL_SIMILARITY && i > 0) { /* unwrap the angle */
+            double *a = &c[(size_t)i * np + 2];
+            double prev = c[(size_t)(i - 1) * np + 2];
+            *a = prev + remainder(*a - prev, 2 * M_PI);
+        }
+    }
+    double bound[3];
+    limits(o, bound);
+    double *p = malloc((size_t)n * np * sizeof(double));
+    if (!p)
+        goto done;
+    for (int k = 0; k < np; k++) {
+        for (int i = 0; i < n; i++)
+            track[i] = c[(size_t)i * np + k];
+        double b = bound[param_kind(o->model, k)];
+        if (o->mode == STAB_PATH_GAUSS) {
+            gauss_smooth(track, n, 0.5 * o->smooth, smooth);
+        } else if (o->mode == STAB_PATH_TRIPOD) {
+            /* the camera that needs the least correction overall: the mean */
+            double mean = 0;
+            for (int i = 0; i < n; i++)
+                mean += track[i];
+            mean /= n;
+            for (int i = 0; i < n; i++)
+                smooth[i] = mean;
+        } else {
+            for (int i = 0; i < n; i++)
+                r[i] = b;
+            const StabL1Weights w = {10, 1, 100};
+            if ((err = stab_l1_smooth(track, r, n, &w, smooth)) < 0) {
+                free(p);
+                goto done;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double v = smooth[i];
+            if (b > 0) /* the limit on how far the corrected frame may move */
+                v = fmin(fmax(v, track[i] - b), track[i] + b);
+            p[(size_t)i * np + k] = v;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        StabMat target = stab_path_from_params(o->model, p + (size_t)i * np), inverse;
+        if (stab_mat_invert(&camera[i], &inverse) < 0) {
+            correction[i] = stab_mat_identity();
+            continue;
+        }
+        correction[i] = stab_mat_mul(&target, &inverse);
+        stab_mat_normalize(&correction[i]);
+    }
+    free(p);
+    err = 0;
+done:
+    free(c);
+    free(track);
+    free(smooth);
+    free(r);
+    return err;
+}

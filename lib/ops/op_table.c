@@ -30,6 +30,7 @@
 #include "ops/anime_merge.h"
 #include "ops/anime_tiles.h"
 #include "ops/anime_warp.h"
+#include "ops/warp_homography.h"
 
 const OpInfo *const op_table[] = {
     &op_info_warp,
@@ -59,6 +60,7 @@ const OpInfo *const op_table[] = {
     &op_info_anime_warp,
     &op_info_anime_tiles,
     &op_info_anime_merge,
+    &op_info_warp_homography,
     NULL,
 };
 

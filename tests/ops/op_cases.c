@@ -32,6 +32,7 @@
 #include "ops/var_sor.h"
 #include "ops/var_weights.h"
 #include "ops/warp.h"
+#include "ops/warp_homography.h"
 
 uint64_t rng_next(CaseRng *r)
 {
@@ -556,6 +557,31 @@ static void make_nn_pad(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, cout, oh, ow, 0, 1);
 }
 
+/* A near-identity map (a stabilisation correction: shift, turn, zoom, slight perspective)
+ * that leaves part of the output uncovered, on a coverage map with holes: every mode's
+ * branches (inside, edge, behind the camera never) are exercised. */
+static void make_warp_homography(CaseRng *r, int w, int h, OpCase *k)
+{
+    int c = rng_int(r, 1, 4);
+    int oh = rng_int(r, 1, h + 3), ow = rng_int(r, 1, w + 3);
+    float angle = rng_uniform(r, -0.1f, 0.1f), zoom = rng_uniform(r, 0.8f, 1.25f);
+    OpWarpHomographyParams p = {.c = c, .h = h, .w = w, .oh = oh, .ow = ow,
+                                .mode = rng_int(r, 0, 2)};
+    p.m[0] = zoom * cosf(angle);
+    p.m[1] = -zoom * sinf(angle);
+    p.m[2] = rng_uniform(r, -0.2f, 0.2f) * (float)w + 0.0123f;
+    p.m[3] = zoom * sinf(angle);
+    p.m[4] = zoom * cosf(angle);
+    p.m[5] = rng_uniform(r, -0.2f, 0.2f) * (float)h + 0.0371f;
+    p.m[6] = rng_uniform(r, -2e-4f, 2e-4f);
+    p.m[7] = rng_uniform(r, -2e-4f, 2e-4f);
+    p.m[8] = 1.0f;
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor(k, c, oh, ow, 0, 1);
+    case_tensor(k, 1, oh, ow, 0, 1);
+}
+
 const OpCaseDef op_cases[] = {
     {"warp", 1e-5f, make_warp},
     {"downsample", 1e-6f, make_downsample},
@@ -584,6 +610,7 @@ const OpCaseDef op_cases[] = {
     {"nn_binary", 1e-5f, make_nn_binary},
     {"nn_warp", 1e-4f, make_nn_warp},
     {"nn_pad", 1e-5f, make_nn_pad},
+    {"warp_homography", 1e-4f, make_warp_homography},
     {NULL, 0, NULL},
 };
 

@@ -132,6 +132,9 @@ int cmd_interpolate(Cli *cli);
 int cmd_flow(Cli *cli);
 int cmd_retime(Cli *cli);
 int cmd_inbetween(Cli *cli);
+int cmd_stabilize(Cli *cli);
+/* Pass 1 of stabilisation: every picture of the input to weft_stabilize_analyse(). */
+int cli_stabilize_analyse(Cli *cli, WeftContext *ctx);
 
 /* Opens a library context with cli->settings; reports failure as the one line. */
 int cli_open_context(Cli *cli, WeftContext **ctx);

@@ -258,7 +258,8 @@ int cmd_retime(Cli *cli)
                             !has_speed(&cli->settings) && cli->audio != CLI_AUDIO_DROP) < 0 ||
         choose_other_packet(&r) ||
         (needs_rate(cli) && speed_rate(&r, has_speed(&cli->settings) ? 1 : cli->settings.factor)) ||
-        cli_open_context(cli, &r.ctx))
+        cli_open_context(cli, &r.ctx) ||
+        (cli->settings.stabilize && cli_stabilize_analyse(cli, r.ctx) < 0))
         goto done;
 
     err = video_input_read(cli, &r.in, &frame);

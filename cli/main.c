@@ -176,6 +176,8 @@ static const char *const flow_hidden[] = {
 static const char *const retime_hidden[] = {"log-level", NULL};
 /* in-betweens of key drawings: the animation mode unless --content says otherwise */
 static const char *const inbetween_defaults[] = {"content", "anime", NULL};
+static const char *const stabilize_hidden[] = {"fps", "factor", "speed", "curve", "stabilize",
+                                               "log-level", NULL};
 
 static const Command command_table[] = {
     {"interpolate", "A B -o OUT", "make the picture at time T between images A and B", 2, 2,
@@ -189,6 +191,9 @@ static const Command command_table[] = {
     {"inbetween", "KEY1 KEY2 -n N -o OUT_%02d.png",
      "make N in-betweens of two key drawings at a timing chart's spacing", 2, 2,
      OPT_OUTPUT | OPT_COUNT | OPT_SPACING, one_shot_hidden, inbetween_defaults, cmd_inbetween},
+    {"stabilize", "IN -o OUT [--smooth N] [--path gauss|l1|tripod] [--border crop|adaptive|fill]",
+     "steady a video's camera (two passes over the file: analyse, then render)", 1, 1,
+     OPT_OUTPUT | OPT_CODEC | OPT_CRF | OPT_INPUT_RATE, stabilize_hidden, NULL, cmd_stabilize},
 };
 
 #define NUM_COMMANDS (int)(sizeof(command_table) / sizeof(command_table[0]))
@@ -332,9 +337,15 @@ static int parse_option(Cli *cli, const Command *cmd, int argc, char **argv, int
         if (!(inline_value = match_spelling(arg, spelling)))
             continue;
         if (!*inline_value) {
-            if (*i + 1 >= argc)
+            /* a switch (0|1) given alone, as `--stabilize`, means 1 */
+            int is_switch = !strcmp(info->range, "0|1");
+            if (is_switch && (*i + 1 >= argc || (strcmp(argv[*i + 1], "0") &&
+                                                 strcmp(argv[*i + 1], "1"))))
+                inline_value = "1";
+            else if (*i + 1 >= argc)
                 return cli_error(cli, "%s needs a value (%s)", spelling, info->range);
-            inline_value = argv[++*i];
+            else
+                inline_value = argv[++*i];
         }
         int err = weft_settings_set(&cli->settings, info->name, inline_value);
         if (err < 0)

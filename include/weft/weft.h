@@ -149,6 +149,27 @@ typedef enum WeftDupMode {
                             drawings; a drawing held for 4 or more pictures stays still */
     WEFT_DUP_DROP = 2,   /* repeats removed: in-betweens across every hold, however long */
 } WeftDupMode;
+/** Stabilisation: how the smooth camera path is chosen. */
+typedef enum WeftStabPath {
+    WEFT_STAB_PATH_GAUSS = 0,  /* Gaussian low-pass of the camera path (sigma = smooth / 2) */
+    WEFT_STAB_PATH_L1 = 1,     /* L1-optimal path (Grundmann et al. 2011): static, constant
+                                  velocity and ease segments within the limits */
+    WEFT_STAB_PATH_TRIPOD = 2, /* one fixed camera for the whole shot */
+} WeftStabPath;
+
+/** Stabilisation: what is shown where the corrected picture leaves the frame. */
+typedef enum WeftStabBorder {
+    WEFT_STAB_BORDER_CROP = 0,     /* one fixed zoom that hides every border of the shot */
+    WEFT_STAB_BORDER_ADAPTIVE = 1, /* a zoom that changes slowly with the need */
+    WEFT_STAB_BORDER_FILL = 2,     /* full frame: borders filled from neighbouring pictures */
+} WeftStabBorder;
+
+/** Stabilisation: the model of the camera motion between two pictures. */
+typedef enum WeftMotionModel {
+    WEFT_MOTION_SIMILARITY = 0, /* shift, rotation, zoom: no distortion */
+    WEFT_MOTION_AFFINE = 1,
+    WEFT_MOTION_HOMOGRAPHY = 2, /* full plane projective motion */
+} WeftMotionModel;
 
 enum { WEFT_LOG_ERROR = 0, WEFT_LOG_WARNING = 1, WEFT_LOG_INFO = 2, WEFT_LOG_VERBOSE = 3,
        WEFT_LOG_DEBUG = 4 };
@@ -194,6 +215,19 @@ typedef struct WeftSettings {
                             made. default WEFT_CONTENT_LIVE */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by
                             weft-convert); read by weft_open(). default "" */
+    int stabilize;       /* 1: source pictures are stabilised before anything else; needs
+                            the analysis pass (weft_stabilize_analyse). default 0 */
+    int smooth;          /* stabilisation strength in frames (path gauss: sigma = smooth / 2;
+                            l1: scales the automatic limits; adaptive zoom: its pace),
+                            1..1000. default 30 */
+    int stab_path;       /* WeftStabPath. default WEFT_STAB_PATH_L1 */
+    int stab_border;     /* WeftStabBorder. default WEFT_STAB_BORDER_FILL */
+    int motion_model;    /* WeftMotionModel. default WEFT_MOTION_SIMILARITY */
+    float max_shift;     /* largest stabilising shift of the picture's centre, pixels; 0 = no
+                            limit (gauss, tripod) or automatic (l1: short side * smooth / 300).
+                            default 0 */
+    float max_angle;     /* largest stabilising rotation, degrees; 0 = no limit (gauss, tripod)
+                            or automatic (l1: smooth / 10 degrees). default 0 */
     int log_level;       /* highest level passed to the callback. default WEFT_LOG_INFO */
     void (*log)(void *opaque, int level, const char *msg); /* NULL: stderr */
     void *log_opaque;
@@ -253,6 +287,14 @@ const char *weft_device_name(const WeftContext *c);
 #define WEFT_EOF (-541478725) /* same value as FFmpeg's AVERROR_EOF */
 int weft_send_picture(WeftContext *c, const WeftPicture *in);
 int weft_get_picture(WeftContext *c, WeftPicture *out);
+
+/** Stabilisation, pass 1 (with settings.stabilize): measures the camera motion of every
+ *  source picture, in presentation order; NULL ends the pass and plans the smooth path and
+ *  the zoom. Then pass 2 sends the same pictures again through weft_send_picture(), which
+ *  stabilises each before retiming (pictures past the analysed ones keep the last
+ *  correction). Errors: -EINVAL (stabilize not set, size or format change, pass already
+ *  ended), -ENOMEM, -EIO. */
+int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in);
 
 /** One-shot: the in-between of a and b at time t in (0, 1). out is allocated by the
  *  library with a's size and format (release with weft_picture_unref()).

@@ -8,6 +8,7 @@
 #include "core/convert.h"
 #include "core/pipeline.h"
 #include "core/settings.h"
+#include "core/stabilize.h"
 #include "gpu/gpu_device.h"
 #include "nn/nn_rife.h"
 #include "synth/shutter.h"
@@ -81,6 +82,7 @@ void weft_close(WeftContext **pc)
         return;
     WeftContext *c = *pc;
     pipeline_destroy(&c->pipeline);
+    stab_stage_destroy(&c->stab);
     pair_release(&c->pair);
     nn_rife_destroy(&c->rife);
     device_destroy(&c->dev);

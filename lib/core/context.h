@@ -25,6 +25,7 @@ typedef struct PairState {
 } PairState;
 
 struct Pipeline;
+struct StabStage;
 
 struct WeftContext {
     WeftSettings settings;
@@ -33,6 +34,7 @@ struct WeftContext {
     PairState pair;
     struct Pipeline *pipeline;
     struct NnRife *rife;     /* method rife: the network, loaded by weft_open() */
+    struct StabStage *stab;  /* stabilize: analysis, path and the stage before the pipeline */
 };
 
 /* Makes (or reuses) device storage for pictures of this size and format. */

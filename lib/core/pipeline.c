@@ -154,7 +154,7 @@ static int check_repeat(WeftContext *c, const WeftPicture *in, int *repeat)
     return err;
 }
 
-int weft_send_picture(WeftContext *c, const WeftPicture *in)
+int pipeline_send_picture(WeftContext *c, const WeftPicture *in)
 {
     if (!c)
         return -EINVAL;
@@ -431,7 +431,7 @@ static int get_factor(WeftContext *c, WeftPicture *out)
     }
 }
 
-int weft_get_picture(WeftContext *c, WeftPicture *out)
+int pipeline_get_picture(WeftContext *c, WeftPicture *out)
 {
     if (!c)
         return -EINVAL;

@@ -9,5 +9,10 @@ struct WeftContext;
  * so a bad curve file fails weft_open() with its line number logged. */
 int pipeline_open(struct WeftContext *c);
 void pipeline_destroy(struct Pipeline **p);
+/* weft_send_picture / weft_get_picture of the retiming pipeline itself (the stabilisation
+ * stage, when on, sits in front of them: core/stabilize.c). */
+struct WeftPicture;
+int pipeline_send_picture(struct WeftContext *c, const struct WeftPicture *in);
+int pipeline_get_picture(struct WeftContext *c, struct WeftPicture *out);
 
 #endif

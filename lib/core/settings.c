@@ -235,6 +235,60 @@ static int set_content(WeftSettings *s, const char *v)
     return set_enum(&s->content, v, content_names);
 }
 
+static const char *const stab_path_names[] = { "gauss", "l1", "tripod", NULL };
+static const char *const stab_border_names[] = { "crop", "adaptive", "fill", NULL };
+static const char *const motion_model_names[] = { "similarity", "affine", "homography", NULL };
+static const char *const switch_names[] = { "0", "1", NULL };
+
+static int set_stabilize(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->stabilize, v, switch_names);
+}
+
+static int set_smooth(WeftSettings *s, const char *v)
+{
+    return parse_int(v, 1, 1000, &s->smooth);
+}
+
+static int set_stab_path(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->stab_path, v, stab_path_names);
+}
+
+static int set_stab_border(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->stab_border, v, stab_border_names);
+}
+
+static int set_motion_model(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->motion_model, v, motion_model_names);
+}
+
+/* A decimal >= 0 and <= hi ("0" included). */
+static int parse_limit(const char *v, double hi, float *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end || errno || x != x)
+        return -EINVAL;
+    if (x < 0 || x > hi)
+        return -ERANGE;
+    *out = (float)x;
+    return 0;
+}
+
+static int set_max_shift(WeftSettings *s, const char *v)
+{
+    return parse_limit(v, 100000.0, &s->max_shift);
+}
+
+static int set_max_angle(WeftSettings *s, const char *v)
+{
+    return parse_limit(v, 180.0, &s->max_angle);
+}
+
 static int set_log_level(WeftSettings *s, const char *v)
 {
     return set_enum(&s->log_level, v, log_names);
@@ -292,6 +346,30 @@ static const SettingRow settings_table[] = {
         "what the pictures show: live (camera footage, CGI) or anime (2D animation, line art: "
         "lines never ghost, untrusted motion falls back to a cross-fade or a hold)",
         "live|anime" }, set_content },
+    { { "stabilize", "0",
+        "1: stabilise the camera (two passes: analyse, then render); see smooth, path, border",
+        "0|1" }, set_stabilize },
+    { { "smooth", "30",
+        "stabilisation strength in frames (gauss: sigma = N/2; l1: scales the automatic "
+        "limits; adaptive zoom: its pace)",
+        "1..1000" }, set_smooth },
+    { { "path", "l1",
+        "smooth camera path: gauss (low-pass), l1 (static, constant-velocity and ease segments, "
+        "Grundmann et al. 2011) or tripod (locked camera)",
+        "gauss|l1|tripod" }, set_stab_path },
+    { { "border", "fill",
+        "stabilised borders: crop (one fixed zoom), adaptive (slowly varying zoom) or fill "
+        "(full frame, filled from neighbouring frames)",
+        "crop|adaptive|fill" }, set_stab_border },
+    { { "motion-model", "similarity",
+        "camera motion model for stabilisation: similarity, affine or homography",
+        "similarity|affine|homography" }, set_motion_model },
+    { { "max-shift", "0",
+        "largest stabilising shift in pixels (0: none for gauss/tripod, automatic for l1)",
+        "0..100000" }, set_max_shift },
+    { { "max-angle", "0",
+        "largest stabilising rotation in degrees (0: none for gauss/tripod, automatic for l1)",
+        "0..180" }, set_max_angle },
     { { "log-level", "info", "how much the library logs", "error|warning|info|verbose|debug" },
       set_log_level },
 };
@@ -377,6 +455,16 @@ int settings_validate(const WeftSettings *s, const Log *log)
     }
     CHECK_ARG(log, s->quality >= WEFT_QUALITY_FAST && s->quality <= WEFT_QUALITY_HIGH);
     CHECK_ARG(log, s->content == WEFT_CONTENT_LIVE || s->content == WEFT_CONTENT_ANIME);
+    CHECK_ARG(log, s->stabilize == 0 || s->stabilize == 1);
+    /* 0 (settings not from weft_default_settings) counts as the default */
+    CHECK_ARG(log, s->smooth >= 0 && s->smooth <= 1000);
+    CHECK_ARG(log, s->stab_path >= WEFT_STAB_PATH_GAUSS && s->stab_path <= WEFT_STAB_PATH_TRIPOD);
+    CHECK_ARG(log, s->stab_border >= WEFT_STAB_BORDER_CROP &&
+                       s->stab_border <= WEFT_STAB_BORDER_FILL);
+    CHECK_ARG(log, s->motion_model >= WEFT_MOTION_SIMILARITY &&
+                       s->motion_model <= WEFT_MOTION_HOMOGRAPHY);
+    CHECK_ARG(log, s->max_shift >= 0.0f && s->max_shift <= 100000.0f);
+    CHECK_ARG(log, s->max_angle >= 0.0f && s->max_angle <= 180.0f);
     CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
     return 0;
 }

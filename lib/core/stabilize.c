@@ -1,0 +1,356 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/context.h"
+#include "core/convert.h"
+#include "core/picture.h"
+#include "core/pipeline.h"
+#include "core/stabilize.h"
+#include "stab/stab_analyse.h"
+#include "stab/stab_path.h"
+#include "stab/stab_render.h"
+#include "stab/stab_zoom.h"
+
+/* Neighbours that fill the borders, nearest first; the stage keeps LOOKAHEAD pictures
+ * ahead of the one it renders and as many behind. */
+static const int neighbour_offsets[] = {1, -1, 2, -2, 4, -4, 8, -8, 16, -16};
+#define NUM_NEIGHBOURS (int)(sizeof(neighbour_offsets) / sizeof(neighbour_offsets[0]))
+#define LOOKAHEAD 16
+#define QUEUE (2 * LOOKAHEAD + 8)
+#define SLOTS (NUM_NEIGHBOURS + 1)
+
+typedef struct StabStage {
+    int width, height, channels;
+    WeftPixelFormat format;
+    float *host_planes, *host_luma;
+    /* pass 1 */
+    StabAnalyser *analyser;
+    WeftTensor luma;
+    StabMat *motion;
+    int count, capacity, found;
+    int planned;
+    /* the plan */
+    StabMat *camera, *correction;
+    double *zoom;
+    /* pass 2 */
+    WeftPicture queue[QUEUE]; /* source picture i at i % QUEUE */
+    int64_t received, rendered;
+    int eof, inner_eof;
+    WeftPicture pending; /* rendered, not yet taken by the pipeline */
+    int have_pending;
+    WeftTensor slot[SLOTS];
+    int64_t slot_frame[SLOTS], slot_used[SLOTS], clock;
+    WeftTensor out, coverage;
+} StabStage;
+
+void stab_stage_destroy(StabStage **ps)
+{
+    if (!ps || !*ps)
+        return;
+    StabStage *s = *ps;
+    stab_analyser_destroy(&s->analyser);
+    device_tensor_free(&s->luma);
+    for (int i = 0; i < QUEUE; i++)
+        weft_picture_unref(&s->queue[i]);
+    weft_picture_unref(&s->pending);
+    for (int i = 0; i < SLOTS; i++)
+        device_tensor_free(&s->slot[i]);
+    device_tensor_free(&s->out);
+    device_tensor_free(&s->coverage);
+    free(s->host_planes);
+    free(s->host_luma);
+    free(s->motion);
+    free(s->camera);
+    free(s->correction);
+    free(s->zoom);
+    free(s);
+    *ps = NULL;
+}
+
+static int stage_configure(WeftContext *c, const WeftPicture *pic)
+{
+    StabStage *s = c->stab;
+    if (s->width) {
+        if (pic->width != s->width || pic->height != s->height || pic->format != s->format) {
+            log_error(&c->log, "stabilize: picture size or format changed (%dx%d -> %dx%d)",
+                      s->width, s->height, pic->width, pic->height);
+            return -EINVAL;
+        }
+        return 0;
+    }
+    s->width = pic->width;
+    s->height = pic->height;
+    s->format = pic->format;
+    s->channels = convert_components(pic->format);
+    size_t n = (size_t)pic->width * pic->height;
+    s->host_planes = malloc(n * s->channels * sizeof(float));
+    s->host_luma = malloc(n * sizeof(float));
+    if (!s->host_planes || !s->host_luma)
+        return -ENOMEM;
+    for (int i = 0; i < SLOTS; i++)
+        s->slot_frame[i] = -1;
+    return 0;
+}
+
+static int stage_get(WeftContext *c, StabStage **out)
+{
+    if (!c->stab && !(c->stab = calloc(1, sizeof(StabStage))))
+        return -ENOMEM;
+    *out = c->stab;
+    return 0;
+}
+
+/* After the last picture of pass 1: the path, its smoothing, the zoom. */
+static int plan(WeftContext *c)
+{
+    StabStage *s = c->stab;
+    const WeftSettings *set = &c->settings;
+    int n = s->count;
+    if (n < 1) {
+        log_error(&c->log, "stabilize: the analysis pass saw no picture");
+        return -EINVAL;
+    }
+    s->camera = malloc((size_t)n * sizeof(StabMat));
+    s->correction = malloc((size_t)n * sizeof(StabMat));
+    s->zoom = malloc((size_t)n * sizeof(double));
+    if (!s->camera || !s->correction || !s->zoom)
+        return -ENOMEM;
+    stab_path_accumulate(s->motion, n, s->camera);
+    int smooth = set->smooth > 0 ? set->smooth : 30;
+    StabPathOptions o = {
+        .model = (StabModel)set->motion_model,
+        .mode = (StabPathMode)set->stab_path,
+        .smooth = smooth,
+        .max_shift = set->max_shift,
+        .max_angle = set->max_angle * M_PI / 180.0,
+        .width = s->width,
+        .height = s->height,
+    };
+    int err = stab_path_smooth(s->camera, n, &o, s->correction);
+    if (err >= 0)
+        err = stab_zoom_plan(s->correction, n, s->width, s->height, (StabBorder)set->stab_border,
+                             smooth, s->zoom);
+    if (err < 0)
+        return err;
+    double most = 1;
+    for (int i = 0; i < n; i++)
+        most = fmax(most, s->zoom[i]);
+    log_verbose(&c->log, "stabilize: %d pictures, motion found for %d pairs, largest zoom %.3f", n,
+                s->found, most);
+    s->planned = 1;
+    return 0;
+}
+
+int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in)
+{
+    if (!c)
+        return -EINVAL;
+    CHECK_ARG(&c->log, c->settings.stabilize);
+    StabStage *s;
+    int err = stage_get(c, &s);
+    if (err < 0)
+        return err;
+    CHECK_ARG(&c->log, !s->planned);
+    if (!in)
+        return plan(c);
+    if ((err = picture_check(&c->log, in)) < 0 || (err = stage_configure(c, in)) < 0)
+        return err;
+    if (!s->analyser &&
+        ((err = device_tensor(c->dev, &s->luma, 1, s->height, s->width)) < 0 ||
+         (err = stab_analyser_create(&s->analyser, c->dev, &c->log, s->width, s->height,
+                                     (StabModel)c->settings.motion_model)) < 0))
+        return err;
+    if (s->count == s->capacity) {
+        int capacity = s->capacity ? 2 * s->capacity : 256;
+        StabMat *grown = realloc(s->motion, (size_t)capacity * sizeof(StabMat));
+        if (!grown)
+            return -ENOMEM;
+        s->motion = grown;
+        s->capacity = capacity;
+    }
+    convert_to_float(in, s->host_planes);
+    convert_luma(in->format, s->host_planes, s->width, s->height, s->host_luma);
+    int found = 0;
+    if ((err = device_upload(c->dev, &s->luma, s->host_luma)) < 0 ||
+        (err = stab_analyser_push(s->analyser, &s->luma, &s->motion[s->count], &found)) < 0) {
+        log_error(&c->log, "stabilize: cannot analyse picture %d: %s", s->count,
+                  weft_strerror(err));
+        return err;
+    }
+    s->found += found;
+    s->count++;
+    return 0;
+}
+
+/* The device copy of source picture `frame` (kept in a few slots, least recently used
+ * replaced). */
+static int source_tensor(WeftContext *c, int64_t frame, WeftTensor **out)
+{
+    StabStage *s = c->stab;
+    int pick = 0;
+    for (int i = 0; i < SLOTS; i++) {
+        if (s->slot_frame[i] == frame) {
+            s->slot_used[i] = ++s->clock;
+            *out = &s->slot[i];
+            return 0;
+        }
+        if (s->slot_used[i] < s->slot_used[pick])
+            pick = i;
+    }
+    int err;
+    if (!s->slot[pick].dev &&
+        (err = device_tensor(c->dev, &s->slot[pick], s->channels, s->height, s->width)) < 0)
+        return err;
+    convert_to_float(&s->queue[frame % QUEUE], s->host_planes);
+    if ((err = device_upload(c->dev, &s->slot[pick], s->host_planes)) < 0)
+        return err;
+    s->slot_frame[pick] = frame;
+    s->slot_used[pick] = ++s->clock;
+    *out = &s->slot[pick];
+    return 0;
+}
+
+/* Renders source picture i stabilised into s->pending. */
+static int render(WeftContext *c, int64_t i)
+{
+    StabStage *s = c->stab;
+    const int64_t last = s->count - 1;
+    const int64_t k = i < last ? i : last; /* past the analysed pictures: the last plan */
+    int err;
+    if (!s->out.dev &&
+        ((err = device_tensor(c->dev, &s->out, s->channels, s->height, s->width)) < 0 ||
+         (err = device_tensor(c->dev, &s->coverage, 1, s->height, s->width)) < 0))
+        return err;
+    /* output -> frame i: undo the zoom, then the correction */
+    StabMat unzoom = stab_mat_scale(1.0 / s->zoom[k]), inverse, camera_inverse;
+    if (stab_mat_invert(&s->correction[k], &inverse) < 0 ||
+        stab_mat_invert(&s->camera[k], &camera_inverse) < 0)
+        inverse = camera_inverse = stab_mat_identity();
+    StabMat maps[SLOTS];
+    WeftTensor *sources[SLOTS];
+    maps[0] = stab_mat_mul(&inverse, &unzoom);
+    int count = 1;
+    if ((err = source_tensor(c, i, &sources[0])) < 0)
+        return err;
+    if (!stab_render_covers(&maps[0], s->width, s->height)) {
+        /* output -> world (camera i^-1) -> frame j (camera j) */
+        StabMat to_world = stab_mat_mul(&camera_inverse, &maps[0]);
+        for (int n = 0; n < NUM_NEIGHBOURS; n++) {
+            int64_t j = i + neighbour_offsets[n];
+            if (j < 0 || j >= s->received || j > last || j < i - LOOKAHEAD)
+                continue;
+            maps[count] = stab_mat_mul(&s->camera[j], &to_world);
+            if ((err = source_tensor(c, j, &sources[count])) < 0)
+                return err;
+            count++;
+        }
+        /* the first slot may have been reused for a neighbour: look it up again */
+        if ((err = source_tensor(c, i, &sources[0])) < 0)
+            return err;
+    }
+    const WeftPicture *src = &s->queue[i % QUEUE];
+    if ((err = stab_render(c->dev, &s->out, &s->coverage, sources, maps, count)) < 0 ||
+        (err = device_download(c->dev, &s->out, s->host_planes)) < 0 ||
+        (err = weft_picture_alloc(&s->pending, s->width, s->height, s->format)) < 0)
+        return err;
+    convert_from_float(s->host_planes, &s->pending);
+    s->pending.pts = src->pts;
+    s->pending.duration = src->duration;
+    s->pending.time_base = src->time_base;
+    s->pending.color = src->color;
+    s->have_pending = 1;
+    return 0;
+}
+
+/* Moves stabilised pictures into the pipeline as far as it takes them. Returns 1 if
+ * something moved, 0 if not, or a negative error. */
+static int pump(WeftContext *c)
+{
+    StabStage *s = c->stab;
+    int moved = 0, err;
+    for (;;) {
+        if (s->have_pending) {
+            err = pipeline_send_picture(c, &s->pending);
+            if (err == -EAGAIN)
+                return moved;
+            if (err < 0)
+                return err;
+            weft_picture_unref(&s->pending);
+            s->have_pending = 0;
+            moved = 1;
+        }
+        if (s->rendered < s->received && (s->received > s->rendered + LOOKAHEAD || s->eof)) {
+            if ((err = render(c, s->rendered)) < 0)
+                return err;
+            s->rendered++;
+            continue;
+        }
+        if (s->eof && s->rendered == s->received && !s->inner_eof) {
+            if ((err = pipeline_send_picture(c, NULL)) < 0)
+                return err;
+            s->inner_eof = 1;
+            moved = 1;
+        }
+        return moved;
+    }
+}
+
+int weft_send_picture(WeftContext *c, const WeftPicture *in)
+{
+    if (!c)
+        return -EINVAL;
+    if (!c->settings.stabilize)
+        return pipeline_send_picture(c, in);
+    StabStage *s;
+    int err = stage_get(c, &s);
+    if (err < 0)
+        return err;
+    if (!s->planned) {
+        log_error(&c->log, "stabilize needs the analysis pass first: every picture to "
+                           "weft_stabilize_analyse(), then NULL");
+        return -EINVAL;
+    }
+    if (!in) {
+        s->eof = 1;
+        err = pump(c);
+        return err < 0 ? err : 0;
+    }
+    CHECK_ARG(&c->log, !s->eof);
+    if ((err = picture_check(&c->log, in)) < 0 || (err = stage_configure(c, in)) < 0)
+        return err;
+    if ((err = pump(c)) < 0)
+        return err;
+    if (s->received > s->rendered + LOOKAHEAD)
+        return -EAGAIN; /* the pipeline holds output: take it first */
+    if (s->received > 0) {
+        const WeftPicture *prev = &s->queue[(s->received - 1) % QUEUE];
+        if (in->pts <= prev->pts) {
+            log_error(&c->log, "pts %lld does not increase (previous %lld)", (long long)in->pts,
+                      (long long)prev->pts);
+            return -EINVAL;
+        }
+    }
+    WeftPicture *slot = &s->queue[s->received % QUEUE];
+    weft_picture_unref(slot);
+    if ((err = picture_clone(slot, in)) < 0)
+        return err;
+    s->received++;
+    err = pump(c);
+    return err < 0 ? err : 0;
+}
+
+int weft_get_picture(WeftContext *c, WeftPicture *out)
+{
+    if (!c)
+        return -EINVAL;
+    if (!c->settings.stabilize || !c->stab)
+        return pipeline_get_picture(c, out);
+    for (;;) {
+        int err = pipeline_get_picture(c, out);
+        if (err != -EAGAIN)
+            return err;
+        if ((err = pump(c)) <= 0)
+            return err < 0 ? err : -EAGAIN;
+    }
+}

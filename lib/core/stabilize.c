@@ -142,6 +142,17 @@ static int plan(WeftContext *c)
     return 0;
 }
 
+int stab_stage_plan(const WeftContext *c, int *n, const StabMat **camera,
+                    const StabMat **correction)
+{
+    if (!c || !c->stab || !c->stab->planned || !n || !camera || !correction)
+        return -EINVAL;
+    *n = c->stab->count;
+    *camera = c->stab->camera;
+    *correction = c->stab->correction;
+    return 0;
+}
+
 int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in)
 {
     if (!c)

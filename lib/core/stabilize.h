@@ -6,7 +6,14 @@
 #ifndef WEFT_CORE_STABILIZE_H
 #define WEFT_CORE_STABILIZE_H
 
+#include "stab/stab_matrix.h"
+
 struct StabStage;
+struct WeftContext;
 void stab_stage_destroy(struct StabStage **s);
+/* The plan made by pass 1 (for tests and diagnostics): the number of pictures, the
+ * measured camera path and the corrections (centred coordinates). -EINVAL before it. */
+int stab_stage_plan(const struct WeftContext *c, int *n, const StabMat **camera,
+                    const StabMat **correction);
 
 #endif

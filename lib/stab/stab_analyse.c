@@ -74,7 +74,7 @@ int stab_analyser_create(StabAnalyser **out, Device *d, Log *log, int width, int
         (err = device_tensor(d, &a->small[1], 1, a->h, a->w)) < 0 ||
         (err = device_tensor(d, &a->fwd, 2, a->h, a->w)) < 0 ||
         (err = device_tensor(d, &a->bwd, 2, a->h, a->w)) < 0 ||
-        (err = flow_create(&a->flow, d, WEFT_QUALITY_FAST, a->w, a->h)) < 0)
+        (err = flow_create(&a->flow, d, WEFT_QUALITY_MEDIUM, a->w, a->h)) < 0)
         goto fail;
     *out = a;
     return 0;

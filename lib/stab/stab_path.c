@@ -65,28 +65,29 @@ void stab_path_accumulate(const StabMat *motion, int n, StabMat *camera)
     }
 }
 
-/* Gaussian low-pass of one parameter; beyond the ends the path is continued by odd
- * reflection (2 c[0] - c[k]), which keeps a constant velocity running through an end
- * instead of flattening it. */
+/* Gaussian low-pass of one parameter, as a Gaussian-weighted local linear fit at each
+ * frame (a local regression, Cleveland 1979): inside the shot it equals the plain Gaussian
+ * (the weights are symmetric), and near the ends, where the window is one-sided, it
+ * follows the path's trend instead of flattening or pinning it to the (shaken) first and
+ * last pictures. */
 static void gauss_smooth(const double *c, int n, double sigma, double *out)
 {
     int radius = (int)ceil(3 * sigma);
     for (int i = 0; i < n; i++) {
-        double sum = 0, wsum = 0;
-        for (int d = -radius; d <= radius; d++) {
-            int j = i + d;
-            double v;
-            if (j < 0)
-                v = 2 * c[0] - c[j < -(n - 1) ? n - 1 : -j];
-            else if (j >= n)
-                v = 2 * c[n - 1] - c[2 * (n - 1) - j < 0 ? 0 : 2 * (n - 1) - j];
-            else
-                v = c[j];
-            double w = exp(-0.5 * d * d / (sigma * sigma));
-            sum += w * v;
-            wsum += w;
+        double s0 = 0, s1 = 0, s2 = 0, t0 = 0, t1 = 0;
+        for (int j = i - radius; j <= i + radius; j++) {
+            if (j < 0 || j >= n)
+                continue;
+            double d = j - i, w = exp(-0.5 * d * d / (sigma * sigma));
+            s0 += w;
+            s1 += w * d;
+            s2 += w * d * d;
+            t0 += w * c[j];
+            t1 += w * d * c[j];
         }
-        out[i] = sum / wsum;
+        double det = s0 * s2 - s1 * s1;
+        /* the fit's value at d = 0; a single point (or none to fit a slope) is its mean */
+        out[i] = det > 1e-12 * s0 * s0 ? (s2 * t0 - s1 * t1) / det : t0 / s0;
     }
 }
 

@@ -14,9 +14,10 @@
 
 /* Neighbours that fill the borders, nearest first; the stage keeps LOOKAHEAD pictures
  * ahead of the one it renders and as many behind. */
-static const int neighbour_offsets[] = {1, -1, 2, -2, 4, -4, 8, -8, 16, -16};
+static const int neighbour_offsets[] = {1,   -1,  2,   -2,  4,   -4,  8,
+                                        -8,  16,  -16, 24,  -24, 32,  -32};
 #define NUM_NEIGHBOURS (int)(sizeof(neighbour_offsets) / sizeof(neighbour_offsets[0]))
-#define LOOKAHEAD 16
+#define LOOKAHEAD 32
 #define QUEUE (2 * LOOKAHEAD + 8)
 #define SLOTS (NUM_NEIGHBOURS + 1)
 
@@ -134,8 +135,15 @@ static int plan(WeftContext *c)
     if (err < 0)
         return err;
     double most = 1;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         most = fmax(most, s->zoom[i]);
+        const double *m = s->camera[i].m, *b = s->correction[i].m;
+        log_debug(&c->log,
+                  "stabilize: picture %d camera %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g "
+                  "correction %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g zoom %.4f",
+                  i, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], b[0], b[1], b[2],
+                  b[3], b[4], b[5], b[6], b[7], b[8], s->zoom[i]);
+    }
     log_verbose(&c->log, "stabilize: %d pictures, motion found for %d pairs, largest zoom %.3f", n,
                 s->found, most);
     s->planned = 1;

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# weft stabilize and retime --stabilize on a shaken still: a textured picture cropped at a
+# random offset in every frame (a camera shaking over a static scene, +-6 px).
+# Checks: the output is steadier than the input (consecutive frames differ much less in the
+# middle of the picture); every path and border policy runs and keeps the frame count and
+# size; 10-bit input stays 10-bit; retime --stabilize --speed 0.5 works in one command; bad
+# option values and a pipe input are one-line errors with no output file left behind.
+# Usage: stabilize.sh [cpu|vulkan]
+. "$(dirname "$0")/common.sh"
+DEVICE=${1:-cpu}
+need_tools
+need_numpy
+make_workdir
+
+gen -f lavfi -i "mandelbrot=size=208x160:start_scale=0.4:end_scale=0.4:outer=normalized_iteration_count" \
+    -frames:v 1 still.png
+check_device "$DEVICE" still.png still.png
+# a crop window that jumps by a random offset each frame (random() of the crop filter)
+shake="crop=176:128:x='16+12*(random(1)-0.5)':y='16+12*(random(2)-0.5)'"
+gen -loop 1 -framerate 25 -i still.png -vf "$shake,format=yuv420p" -frames:v 24 \
+    -c:v libx264 -preset ultrafast -qp 0 shaky.mp4
+
+stab() { # OUT OPTIONS...
+    local out=$1
+    shift
+    "$WEFT" stabilize shaky.mp4 -o "$out" --device "$DEVICE" "$@" 2>err.txt
+}
+
+# Mean absolute difference of consecutive frames in the middle half of the picture.
+steadiness() { # FILE
+    gen -i "$1" -f rawvideo -pix_fmt gray "$1.gray"
+    "$PYTHON" - "$1.gray" <<'PY'
+import sys, numpy as np
+f = np.fromfile(sys.argv[1], np.uint8).reshape(-1, 128, 176).astype(np.float64)
+mid = f[:, 32:96, 44:132]
+print(f"{np.abs(np.diff(mid, axis=0)).mean():.3f}")
+PY
+}
+
+# 1. default settings (path l1, border fill): steadier, same count and size
+if stab steady.mp4; then
+    n=$(count_frames steady.mp4)
+    [ "$n" = 24 ] && pass "24 frames" || fail "$n frames, want 24"
+    size=$(probe_stream steady.mp4 v:0 width)x$(probe_stream steady.mp4 v:0 height)
+    [ "$size" = 176x128 ] && pass "size kept" || fail "size $size, want 176x128"
+    before=$(steadiness shaky.mp4)
+    after=$(steadiness steady.mp4)
+    if "$PYTHON" -c "import sys; sys.exit(0 if $after < 0.35 * $before else 1)"; then
+        pass "steadier: frame-to-frame difference $before -> $after"
+    else
+        fail "not steadier: frame-to-frame difference $before -> $after"
+    fi
+else
+    fail "stabilize: $(cat err.txt)"
+fi
+
+# 2. every path and border policy, and the motion models
+for options in "--path gauss --smooth 8" "--path tripod --border crop" "--border adaptive" \
+    "--border crop --max-shift 4 --max-angle 1" "--motion-model homography --path gauss"; do
+    # shellcheck disable=SC2086
+    if stab opt.mp4 $options; then
+        n=$(count_frames opt.mp4)
+        [ "$n" = 24 ] && pass "$options: 24 frames" || fail "$options: $n frames"
+    else
+        fail "$options: $(cat err.txt)"
+    fi
+done
+
+# 3. 10-bit in, 10-bit out
+gen -i shaky.mp4 -c:v ffv1 -pix_fmt yuv420p10le shaky10.mkv
+if "$WEFT" stabilize shaky10.mkv -o steady10.mkv -c:v ffv1 --device "$DEVICE" 2>err.txt; then
+    fmt=$(probe_stream steady10.mkv v:0 pix_fmt)
+    [ "$fmt" = yuv420p10le ] && pass "10-bit kept ($fmt)" || fail "pix_fmt $fmt, want yuv420p10le"
+else
+    fail "stabilize 10-bit: $(cat err.txt)"
+fi
+
+# 4. stabilised and retimed in one command: twice the frames at the same rate
+if "$WEFT" retime shaky.mp4 --stabilize --speed 0.5 -o slow.mp4 --device "$DEVICE" 2>err.txt; then
+    n=$(count_frames slow.mp4)
+    [ "$n" = 48 ] && pass "retime --stabilize --speed 0.5: 48 frames" ||
+        fail "retime --stabilize --speed 0.5: $n frames, want 48"
+else
+    fail "retime --stabilize --speed 0.5: $(cat err.txt)"
+fi
+
+# 5. bad values: one line, non-zero exit, no output left
+for options in "--path wobbly" "--border none" "--smooth 0" "--smooth x" "--max-angle -1" \
+    "--max-shift abc" "--motion-model perspective"; do
+    rm -f bad.mp4
+    # shellcheck disable=SC2086
+    if "$WEFT" stabilize shaky.mp4 -o bad.mp4 $options 2>err.txt; then
+        fail "$options accepted"
+    else
+        lines=$(wc -l < err.txt)
+        [ "$lines" = 1 ] && pass "$options: $(cat err.txt)" || fail "$options: $lines lines: $(cat err.txt)"
+        [ -e bad.mp4 ] && fail "$options left bad.mp4"
+    fi
+done
+if "$WEFT" stabilize - -o bad.mp4 < shaky.mp4 2>err.txt; then
+    fail "a pipe input was accepted"
+else
+    grep -q "standard input" err.txt && pass "pipe input: $(cat err.txt)" ||
+        fail "pipe input: $(cat err.txt)"
+fi
+left=$(leftovers . still.png shaky.mp4 shaky.mp4.gray shaky10.mkv steady.mp4 steady.mp4.gray \
+    opt.mp4 steady10.mkv slow.mp4 err.txt)
+[ -z "$left" ] && pass "no leftovers" || fail "leftovers: $left"
+finish

@@ -14,8 +14,7 @@
 
 /* Neighbours that fill the borders, nearest first; the stage keeps LOOKAHEAD pictures
  * ahead of the one it renders and as many behind. */
-static const int neighbour_offsets[] = {1,   -1,  2,   -2,  4,   -4,  8,
-                                        -8,  16,  -16, 24,  -24, 32,  -32};
+static const int neighbour_offsets[] = {1, -1, 2, -2, 4, -4, 8, -8, 16, -16, 24, -24, 32, -32};
 #define NUM_NEIGHBOURS (int)(sizeof(neighbour_offsets) / sizeof(neighbour_offsets[0]))
 #define LOOKAHEAD 32
 #define QUEUE (2 * LOOKAHEAD + 8)
@@ -31,6 +30,8 @@ typedef struct StabStage {
     StabMat *motion;
     int count, capacity, found;
     int planned;
+    int online; /* one pass (no analysis pass was made, as in the FFmpeg filter): each picture
+                   is analysed as it arrives and planned over the pictures around it */
     /* the plan */
     StabMat *camera, *correction;
     double *zoom;
@@ -141,8 +142,8 @@ static int plan(WeftContext *c)
         log_debug(&c->log,
                   "stabilize: picture %d camera %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g "
                   "correction %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g zoom %.4f",
-                  i, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], b[0], b[1], b[2],
-                  b[3], b[4], b[5], b[6], b[7], b[8], s->zoom[i]);
+                  i, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], b[0], b[1], b[2], b[3],
+                  b[4], b[5], b[6], b[7], b[8], s->zoom[i]);
     }
     log_verbose(&c->log, "stabilize: %d pictures, motion found for %d pairs, largest zoom %.3f", n,
                 s->found, most);
@@ -161,6 +162,61 @@ int stab_stage_plan(const WeftContext *c, int *n, const StabMat **camera,
     return 0;
 }
 
+/* Measures the motion from the previous picture to `in` and appends it (and, online, the
+ * camera path). */
+static int analyse_picture(WeftContext *c, const WeftPicture *in)
+{
+    StabStage *s = c->stab;
+    int err;
+    if (!s->analyser &&
+        ((err = device_tensor(c->dev, &s->luma, 1, s->height, s->width)) < 0 ||
+         (err = stab_analyser_create(&s->analyser, c->dev, &c->log, s->width, s->height,
+                                     (StabModel)c->settings.motion_model)) < 0))
+        return err;
+    if (s->count == s->capacity) {
+        int capacity = s->capacity ? 2 * s->capacity : 256;
+        StabMat *motion = realloc(s->motion, (size_t)capacity * sizeof(StabMat));
+        if (motion)
+            s->motion = motion;
+        if (s->online) {
+            StabMat *camera = realloc(s->camera, (size_t)capacity * sizeof(StabMat));
+            if (camera)
+                s->camera = camera;
+            StabMat *correction = realloc(s->correction, (size_t)capacity * sizeof(StabMat));
+            if (correction)
+                s->correction = correction;
+            double *zoom = realloc(s->zoom, (size_t)capacity * sizeof(double));
+            if (zoom)
+                s->zoom = zoom;
+            if (!camera || !correction || !zoom)
+                return -ENOMEM;
+        }
+        if (!motion)
+            return -ENOMEM;
+        s->capacity = capacity;
+    }
+    convert_to_float(in, s->host_planes);
+    convert_luma(in->format, s->host_planes, s->width, s->height, s->host_luma);
+    int found = 0;
+    if ((err = device_upload(c->dev, &s->luma, s->host_luma)) < 0 ||
+        (err = stab_analyser_push(s->analyser, &s->luma, &s->motion[s->count], &found)) < 0) {
+        log_error(&c->log, "stabilize: cannot analyse picture %d: %s", s->count,
+                  weft_strerror(err));
+        return err;
+    }
+    if (s->online) {
+        int i = s->count;
+        s->camera[i] = stab_mat_identity();
+        if (i > 0) {
+            s->camera[i] = stab_mat_mul(&s->motion[i], &s->camera[i - 1]);
+            stab_mat_normalize(&s->camera[i]);
+        }
+    }
+    s->found += found;
+    s->count++;
+    return 0;
+}
+
 int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in)
 {
     if (!c)
@@ -175,30 +231,43 @@ int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in)
         return plan(c);
     if ((err = picture_check(&c->log, in)) < 0 || (err = stage_configure(c, in)) < 0)
         return err;
-    if (!s->analyser &&
-        ((err = device_tensor(c->dev, &s->luma, 1, s->height, s->width)) < 0 ||
-         (err = stab_analyser_create(&s->analyser, c->dev, &c->log, s->width, s->height,
-                                     (StabModel)c->settings.motion_model)) < 0))
+    return analyse_picture(c, in);
+}
+
+/* Online: the correction and zoom of picture i from the path of the pictures around it
+ * (LOOKAHEAD on each side). The Gaussian path is used whatever the setting (an L1 or
+ * tripod path needs the whole shot), with sigma capped so its window fits the lookahead;
+ * crop and adaptive zoom follow the need within the window. */
+static int plan_online(WeftContext *c, int64_t i)
+{
+    StabStage *s = c->stab;
+    const WeftSettings *set = &c->settings;
+    int64_t lo = i - LOOKAHEAD > 0 ? i - LOOKAHEAD : 0;
+    int64_t hi = i + LOOKAHEAD < s->count - 1 ? i + LOOKAHEAD : s->count - 1;
+    int n = (int)(hi - lo + 1), smooth = set->smooth > 0 ? set->smooth : 30;
+    if (smooth > 2 * LOOKAHEAD / 3)
+        smooth = 2 * LOOKAHEAD / 3;
+    StabMat correction[2 * LOOKAHEAD + 1];
+    double zoom[2 * LOOKAHEAD + 1];
+    StabPathOptions o = {
+        .model = (StabModel)set->motion_model,
+        .mode = STAB_PATH_GAUSS,
+        .smooth = smooth,
+        .max_shift = set->max_shift,
+        .max_angle = set->max_angle * M_PI / 180.0,
+        .width = s->width,
+        .height = s->height,
+    };
+    int err = stab_path_smooth(s->camera + lo, n, &o, correction);
+    if (err >= 0)
+        err = stab_zoom_plan(correction, n, s->width, s->height,
+                             set->stab_border == WEFT_STAB_BORDER_FILL ? STAB_BORDER_FILL
+                                                                       : STAB_BORDER_ADAPTIVE,
+                             smooth, zoom);
+    if (err < 0)
         return err;
-    if (s->count == s->capacity) {
-        int capacity = s->capacity ? 2 * s->capacity : 256;
-        StabMat *grown = realloc(s->motion, (size_t)capacity * sizeof(StabMat));
-        if (!grown)
-            return -ENOMEM;
-        s->motion = grown;
-        s->capacity = capacity;
-    }
-    convert_to_float(in, s->host_planes);
-    convert_luma(in->format, s->host_planes, s->width, s->height, s->host_luma);
-    int found = 0;
-    if ((err = device_upload(c->dev, &s->luma, s->host_luma)) < 0 ||
-        (err = stab_analyser_push(s->analyser, &s->luma, &s->motion[s->count], &found)) < 0) {
-        log_error(&c->log, "stabilize: cannot analyse picture %d: %s", s->count,
-                  weft_strerror(err));
-        return err;
-    }
-    s->found += found;
-    s->count++;
+    s->correction[i] = correction[i - lo];
+    s->zoom[i] = zoom[i - lo];
     return 0;
 }
 
@@ -237,6 +306,8 @@ static int render(WeftContext *c, int64_t i)
     const int64_t last = s->count - 1;
     const int64_t k = i < last ? i : last; /* past the analysed pictures: the last plan */
     int err;
+    if (s->online && (err = plan_online(c, i)) < 0)
+        return err;
     if (!s->out.dev &&
         ((err = device_tensor(c->dev, &s->out, s->channels, s->height, s->width)) < 0 ||
          (err = device_tensor(c->dev, &s->coverage, 1, s->height, s->width)) < 0))
@@ -326,9 +397,20 @@ int weft_send_picture(WeftContext *c, const WeftPicture *in)
     if (err < 0)
         return err;
     if (!s->planned) {
-        log_error(&c->log, "stabilize needs the analysis pass first: every picture to "
-                           "weft_stabilize_analyse(), then NULL");
-        return -EINVAL;
+        if (s->count > 0) {
+            log_error(&c->log, "stabilize: end the analysis pass first: "
+                               "weft_stabilize_analyse(c, NULL)");
+            return -EINVAL;
+        }
+        /* no analysis pass: one pass, planned over the pictures around each */
+        s->online = 1;
+        s->planned = 1;
+        if (c->settings.stab_path != WEFT_STAB_PATH_GAUSS ||
+            c->settings.stab_border == WEFT_STAB_BORDER_CROP)
+            log_verbose(&c->log,
+                        "stabilize in one pass (no analysis pass): Gaussian path over "
+                        "%d pictures each side, zoom follows the need",
+                        LOOKAHEAD);
     }
     if (!in) {
         s->eof = 1;
@@ -350,6 +432,8 @@ int weft_send_picture(WeftContext *c, const WeftPicture *in)
             return -EINVAL;
         }
     }
+    if (s->online && (err = analyse_picture(c, in)) < 0)
+        return err;
     WeftPicture *slot = &s->queue[s->received % QUEUE];
     weft_picture_unref(slot);
     if ((err = picture_clone(slot, in)) < 0)

@@ -229,13 +229,13 @@ static int render_tensor(void *opaque, float t, WeftTensor *out)
                    : synth_frame(p->synth, t, out);
 }
 
-/* p->out to a newly allocated picture. */
-static int output_picture(WeftContext *c, WeftPicture *out)
+/* A device tensor of the pair's shape to a newly allocated picture. */
+static int output_picture(WeftContext *c, const WeftTensor *result, WeftPicture *out)
 {
     PairState *p = &c->pair;
     /* the C path reads the result where it is */
-    const float *planes = p->out.host ? p->out.host : p->host_planes;
-    int err = p->out.host ? 0 : device_download(c->dev, &p->out, p->host_planes);
+    const float *planes = result->host ? result->host : p->host_planes;
+    int err = result->host ? 0 : device_download(c->dev, result, p->host_planes);
     if (err >= 0)
         err = weft_picture_alloc(out, p->width, p->height, p->format);
     if (err < 0)
@@ -247,7 +247,7 @@ static int output_picture(WeftContext *c, WeftPicture *out)
 int pair_render(WeftContext *c, double t, WeftPicture *out)
 {
     int err = render_tensor(c, (float)t, &c->pair.out);
-    return err < 0 ? err : output_picture(c, out);
+    return err < 0 ? err : output_picture(c, &c->pair.out, out);
 }
 
 /* Longest forward flow vector of the prepared pair, on every 4th pixel of every 4th row
@@ -275,7 +275,8 @@ static int pair_max_motion(WeftContext *c, float *max_motion)
  * smear of a few pixels. */
 #define SHUTTER_SAMPLES_UNMEASURED 8
 
-int pair_render_exposed(WeftContext *c, float t0, float t1, WeftPicture *out)
+/* The mean over [t0, t1] of the prepared pair into dst. */
+static int expose(WeftContext *c, float t0, float t1, WeftTensor *dst)
 {
     PairState *p = &c->pair;
     int err, samples = SHUTTER_SAMPLES_UNMEASURED;
@@ -286,8 +287,24 @@ int pair_render_exposed(WeftContext *c, float t0, float t1, WeftPicture *out)
             return err;
         samples = shutter_samples(p->max_motion, t1 - t0);
     }
-    err = shutter_frame(p->shutter, render_tensor, c, t0, t1, samples, &p->out);
-    return err < 0 ? err : output_picture(c, out);
+    return shutter_frame(p->shutter, render_tensor, c, t0, t1, samples, dst);
+}
+
+int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
+                        WeftPicture *out)
+{
+    PairState *p = &c->pair;
+    int err = expose(c, t0, t1, &p->out);
+    if (err < 0 || !(carry_share > 0.0f))
+        return err < 0 ? err : output_picture(c, &p->out, out);
+    WeftTensor *mixed = shutter_scratch(p->shutter);
+    err = shutter_mix(p->shutter, &p->out, shutter_carry(p->shutter), carry_share, mixed);
+    return err < 0 ? err : output_picture(c, mixed, out);
+}
+
+int pair_expose_carry(WeftContext *c, float t0, float t1)
+{
+    return expose(c, t0, t1, shutter_carry(c->pair.shutter));
 }
 
 int picture_check(const Log *log, const WeftPicture *pic)

@@ -46,8 +46,13 @@ int pair_prepare(WeftContext *c);
 /* Makes the in-between at t into a newly allocated picture (format of the pair). */
 int pair_render(WeftContext *c, double t, WeftPicture *out);
 /* The same, exposed by a shutter open over [t0, t1] of the pair (0 <= t0 < t1 <= 1): the
- * mean of in-betweens spread over it (synth/shutter.h). */
-int pair_render_exposed(WeftContext *c, float t0, float t1, WeftPicture *out);
+ * mean of in-betweens spread over it (synth/shutter.h). carry_share > 0: the rest of the
+ * exposure was kept by pair_expose_carry() from the previous pair and makes up that share
+ * of the whole. */
+int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
+                        WeftPicture *out);
+/* Renders the exposure over [t0, t1] of the prepared pair into the shutter's carry. */
+int pair_expose_carry(WeftContext *c, float t0, float t1);
 void pair_release(PairState *p);
 /* Swaps slots 0 and 1 (the next frame becomes the previous one without re-uploading). */
 void pair_swap(PairState *p);

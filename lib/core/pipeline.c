@@ -33,6 +33,10 @@ typedef struct Pipeline {
      * run ends at run_last_pts, a picture of run_last_duration (0 unknown) */
     int run_length;        /* pictures in prev's run, 1 when it has no repeats */
     int64_t run_last_pts, run_last_duration;
+    /* shutter: output carry_index's exposure began in the previous pair; that part, of
+     * carry_length pts units, is in the shutter's carry tensor */
+    int64_t carry_index;
+    double carry_length;
     WeftTensor repeat_blocks; /* block_diff output, made at the first repeat test */
     float *repeat_means;      /* its host copy */
     int64_t out_index;     /* PLAN_FPS: index k of the next output */
@@ -286,10 +290,32 @@ fail:
     return err;
 }
 
+/* Puts the window's pair on the device, scores it for a cut and (when it is no cut)
+ * prepares flow and synthesis. Device storage, flow and synthesis are set up at the first
+ * in-between, so a stream of copies never needs them. */
+static int ready_pair(WeftContext *c)
+{
+    Pipeline *p = c->pipeline;
+    int err;
+    if ((err = pair_configure(c, p->prev.width, p->prev.height, p->prev.format)) < 0)
+        return err;
+    for (int slot = 0; slot < 2; slot++) {
+        if (!p->slot_loaded[slot]) {
+            if ((err = pair_load(c, slot, slot ? &p->next : &p->prev)) < 0)
+                return err;
+            p->slot_loaded[slot] = 1;
+        }
+    }
+    if (c->settings.scene_threshold > 0.0f && !p->pair_scored && (err = score_pair(c)) < 0)
+        return err;
+    return p->pair_cut ? 0 : pair_prepare(c);
+}
+
 /* Makes the output at pair time t_num / t_den. exposure: how long the shutter is open, in
- * pair time (0 = a sharp frame). */
-static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, int64_t pts,
-                int64_t duration, WeftPicture *out)
+ * pair time (0 = a sharp frame); carry: how much of it (pair time) was kept from the
+ * previous pair (pair_expose_carry), 0 for none. */
+static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, double carry,
+                int64_t pts, int64_t duration, WeftPicture *out)
 {
     Pipeline *p = c->pipeline;
     int err;
@@ -298,35 +324,28 @@ static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, i
         /* at a source time, or holding the last picture: a bit-exact copy */
         if ((err = picture_clone(out, &p->prev)) < 0)
             return err;
+    } else if ((err = ready_pair(c)) < 0) {
+        return err;
+    } else if (p->pair_cut) {
+        /* never synthesise (or blur) across a cut: the nearest source picture (the earlier
+         * one at exactly half way), a bit-exact copy */
+        if ((err = picture_clone(out, t_num > t_den - t_num ? &p->next : &p->prev)) < 0)
+            return err;
     } else {
-        /* device storage, flow and synthesis are set up at the first in-between, so a
-         * stream of copies never needs them */
-        if ((err = pair_configure(c, p->prev.width, p->prev.height, p->prev.format)) < 0)
-            return err;
-        for (int slot = 0; slot < 2; slot++) {
-            if (!p->slot_loaded[slot]) {
-                if ((err = pair_load(c, slot, slot ? &p->next : &p->prev)) < 0)
-                    return err;
-                p->slot_loaded[slot] = 1;
-            }
-        }
-        if (c->settings.scene_threshold > 0.0f && !p->pair_scored &&
-            (err = score_pair(c)) < 0)
-            return err;
-        if (p->pair_cut) {
-            /* never synthesise (or blur) across a cut: the nearest source picture (the
-             * earlier one at exactly half way), a bit-exact copy */
-            if ((err = picture_clone(out, t_num > t_den - t_num ? &p->next : &p->prev)) < 0)
-                return err;
+        double t = (double)t_num / (double)t_den;
+        float t0, t1;
+        if (blur && carry > 0.0) {
+            /* the exposure is centred on t: its part before this pair was kept */
+            t0 = (float)(t - exposure / 2 > 0.0 ? t - exposure / 2 : 0.0);
+            t1 = (float)(t + exposure / 2 < 1.0 ? t + exposure / 2 : 1.0);
         } else {
-            double t = (double)t_num / (double)t_den;
-            float t0, t1;
             shutter_window(t, exposure, &t0, &t1);
-            if ((err = pair_prepare(c)) < 0 ||
-                (err = blur ? pair_render_exposed(c, t0, t1, out) : pair_render(c, t, out)) < 0)
-                return err;
-            out->color = p->prev.color;
         }
+        float carry_share = carry > 0.0 ? (float)(carry / (carry + t1 - t0)) : 0.0f;
+        err = blur ? pair_render_exposed(c, t0, t1, carry_share, out) : pair_render(c, t, out);
+        if (err < 0)
+            return err;
+        out->color = p->prev.color;
     }
     out->pts = pts;
     out->duration = duration;
@@ -349,6 +368,35 @@ static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at, int64_t
     return c->settings.shutter / 360.0 * interval / (double)(p->next.pts - start);
 }
 
+/* Before the window moves past output k (at time `at`, in a later pair): the part of its
+ * exposure that lies in this pair is rendered now into the shutter's carry, so the output
+ * gets its whole exposure, centred on its time, even next to a source picture. An
+ * exposure reaching back over more than one pair keeps this pair's part only. */
+static int carry_exposure(WeftContext *c, PlanTime at)
+{
+    Pipeline *p = c->pipeline;
+    p->carry_index = -1;
+    int64_t start = motion_start(c);
+    double exposure = fps_exposure(c, p->out_index, at, start);
+    if (!(exposure > 0.0))
+        return 0;
+    double length = (double)(p->next.pts - start);
+    double centre = ((double)at.num / (double)at.den - (double)start) / length;
+    double from = centre - exposure / 2;
+    if (from >= 1.0)
+        return 0;
+    int err = ready_pair(c);
+    if (err < 0 || p->pair_cut) /* nothing is carried across a cut */
+        return err;
+    if (from < 0.0)
+        from = 0.0;
+    if ((err = pair_expose_carry(c, (float)from, 1.0f)) < 0)
+        return err;
+    p->carry_index = p->out_index;
+    p->carry_length = (1.0 - from) * length;
+    return 0;
+}
+
 static int get_fps(WeftContext *c, WeftPicture *out)
 {
     Pipeline *p = c->pipeline;
@@ -360,6 +408,8 @@ static int get_fps(WeftContext *c, WeftPicture *out)
         int64_t pts = plan_fps_output_pts(&p->map, p->out_index);
         if (p->have_next) {
             if (plan_time_cmp_pts(at, p->next.pts) >= 0) {
+                if ((err = carry_exposure(c, at)) < 0)
+                    return err;
                 advance_window(p, &c->pair);
                 continue;
             }
@@ -369,8 +419,11 @@ static int get_fps(WeftContext *c, WeftPicture *out)
              * time inside a hold) */
             if (plan_time_cmp_pts(at, start) > 0)
                 plan_locate(at, start, p->next.pts, &t_num, &t_den);
-            if ((err = emit(c, t_num, t_den, fps_exposure(c, p->out_index, at, start), pts, 1,
-                            out)) < 0)
+            double carry = p->carry_index == p->out_index
+                               ? p->carry_length / (double)(p->next.pts - start)
+                               : 0.0;
+            if ((err = emit(c, t_num, t_den, fps_exposure(c, p->out_index, at, start), carry,
+                            pts, 1, out)) < 0)
                 return err;
             p->out_index++;
             return 0;
@@ -384,7 +437,7 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                                 : plan_time_cmp_pts(at, p->prev.pts) <= 0;
         if (!inside)
             return WEFT_EOF;
-        if ((err = emit(c, 0, 1, 0.0, pts, 1, out)) < 0)
+        if ((err = emit(c, 0, 1, 0.0, 0.0, pts, 1, out)) < 0)
             return err;
         p->out_index++;
         return 0;
@@ -422,8 +475,8 @@ static int get_factor(WeftContext *c, WeftPicture *out)
         int64_t step_pts_length = following_pts - pts;
         /* factor mode: each output lasts 1 / n of its source interval */
         double exposure = c->settings.shutter / 360.0 / n;
-        int err = emit(c, t_num, t_den, exposure, pts, step_pts_length > 0 ? step_pts_length : 1,
-                       out);
+        int err = emit(c, t_num, t_den, exposure, 0.0, pts,
+                       step_pts_length > 0 ? step_pts_length : 1, out);
         if (err < 0)
             return err;
         p->step++;

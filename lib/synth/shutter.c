@@ -7,6 +7,7 @@
 struct Shutter {
     Device *dev;
     WeftTensor sample, sum[2]; /* running sums ping-pong: ops do not write their input */
+    WeftTensor carry, mix;
 };
 
 int shutter_create(Shutter **out, Device *d, int channels, int width, int height)
@@ -20,6 +21,10 @@ int shutter_create(Shutter **out, Device *d, int channels, int width, int height
     int err = device_tensor(d, &s->sample, channels, height, width);
     for (int i = 0; i < 2 && err >= 0; i++)
         err = device_tensor(d, &s->sum[i], channels, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->carry, channels, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->mix, channels, height, width);
     if (err < 0) {
         shutter_destroy(&s);
         return err;
@@ -35,6 +40,8 @@ void shutter_destroy(Shutter **ps)
     device_tensor_free(&(*ps)->sample);
     device_tensor_free(&(*ps)->sum[0]);
     device_tensor_free(&(*ps)->sum[1]);
+    device_tensor_free(&(*ps)->carry);
+    device_tensor_free(&(*ps)->mix);
     free(*ps);
     *ps = NULL;
 }
@@ -57,6 +64,26 @@ int shutter_frame(Shutter *s, ShutterRender render, void *opaque, float t0, floa
                      : op_add_scaled(s->dev, &s->sum[i & 1], &s->sample, weight, dst);
     }
     return err;
+}
+
+WeftTensor *shutter_carry(Shutter *s)
+{
+    return s ? &s->carry : NULL;
+}
+
+WeftTensor *shutter_scratch(Shutter *s)
+{
+    return s ? &s->mix : NULL;
+}
+
+int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, WeftTensor *out)
+{
+    if (!s || !cur || !carry || !out || out == cur || out == carry || !(share >= 0.0f) ||
+        share > 1.0f)
+        return -EINVAL;
+    /* (1 - share) cur first (into sum[0], free between frames), then + share carry */
+    int err = op_add_scaled(s->dev, cur, cur, -share, &s->sum[0]);
+    return err < 0 ? err : op_add_scaled(s->dev, &s->sum[0], carry, share, out);
 }
 
 int shutter_samples(float max_motion, float width)

@@ -22,6 +22,18 @@ void shutter_destroy(Shutter **s);
 int shutter_frame(Shutter *s, ShutterRender render, void *opaque, float t0, float t1, int samples,
                   WeftTensor *out);
 
+/* A tensor that keeps one exposure's mean across calls: the part of an output's exposure
+ * that lies in one pair, rendered before the next pair replaces it (shutter_frame() into
+ * it, shutter_mix() later). */
+WeftTensor *shutter_carry(Shutter *s);
+
+/* out = (1 - share) cur + share carry: two parts of one exposure, weighted by their
+ * lengths. out must differ from cur and carry. */
+int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, WeftTensor *out);
+
+/* A scratch tensor of the frame's shape, free between calls (for shutter_mix's output). */
+WeftTensor *shutter_scratch(Shutter *s);
+
 /* Samples for an exposure of `width` (in pair time) when points move at most `max_motion`
  * pixels over the pair: about one per pixel of smear, so the average shows no separate
  * copies; at least 2, at most SHUTTER_MAX_SAMPLES. */

@@ -485,12 +485,14 @@ static void test_dup(void)
 /* Motion blur: a bar BAR_W pixels wide moving BAR_SPEED pixels per picture on black. Each
  * output's column profile is the bar (a box) convolved with the smear of the exposure (a box
  * of length L), so its variance is (BAR_W^2 - 1) / 12 + L^2 / 12: L is measured from the
- * variance and must be BAR_SPEED x (output interval in pictures) x shutter / 360. */
+ * variance and must be BAR_SPEED x (output interval in pictures) x shutter / 360. The
+ * exposure is centred on the output's time, at source pictures too (the part before them
+ * comes from the previous pair), except for the first output, which has none. */
 #define BAR_W 12
 #define BAR_SPEED 8
 
 typedef struct SmearRecord {
-    double smear[16];
+    double smear[16], centre[16];
 } SmearRecord;
 
 static void record_smear(void *opaque, int index, const WeftPicture *out)
@@ -507,8 +509,10 @@ static void record_smear(void *opaque, int index, const WeftPicture *out)
     }
     double mean = first / mass, variance = second / mass - mean * mean;
     double l2 = 12.0 * variance - (BAR_W * BAR_W - 1);
-    if (index < 16)
+    if (index < 16) {
         r->smear[index] = l2 > 0 ? sqrt(l2) : 0.0;
+        r->centre[index] = mean;
+    }
 }
 
 static void test_shutter(void)
@@ -550,10 +554,15 @@ static void test_shutter(void)
         /* outputs of the first 4 source intervals (the last picture has no pair to blur) */
         int checked = (int)(4 / cases[i].interval);
         EXPECT(n > checked, "fps %s: %d outputs", cases[i].fps, n);
-        for (int k = 0; k < checked && k < n; k++)
+        for (int k = 0; k < checked && k < n; k++) {
             EXPECT(fabs(r.smear[k] - want) <= 1.0,
                    "fps %s shutter %s: output %d smear %.2f px, want %.2f", cases[i].fps,
                    cases[i].shutter, k, r.smear[k], want);
+            double centre = 16 + (BAR_W - 1) / 2.0 + BAR_SPEED * cases[i].interval * k;
+            EXPECT(k == 0 || fabs(r.centre[k] - centre) <= 0.5,
+                   "fps %s shutter %s: output %d centred at %.2f px, want %.2f", cases[i].fps,
+                   cases[i].shutter, k, r.centre[k], centre);
+        }
     }
     for (int f = 0; f < FRAMES; f++)
         weft_picture_unref(&in[f]);

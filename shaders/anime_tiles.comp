@@ -50,7 +50,7 @@ void main()
     precise float var_a = max(saa / count - mean_a * mean_a, 0.0);
     precise float var_b = max(sbb / count - mean_b * mean_b, 0.0);
     precise float cov = sab / count - mean_a * mean_b;
-    precise float ncc = (cov + 1e-4) / (sqrt(var_a * var_b) + 1e-4);
+    precise float ncc = (cov + 1e-4) / sqrt((var_a + 1e-4) * (var_b + 1e-4));
     int o = ty * p.tw + tx;
     dst[o] = max(clamp((eb - ew) / (eb + 1e-3) * p.slope, 0.0, 1.0),
                  clamp(1.0 - ew / p.agree, 0.0, 1.0));

@@ -51,7 +51,7 @@ static void anime_tiles_cpu(const void *params, WeftTensor *const *t, int r0, in
             float var_a = fmaxf(saa / count - mean_a * mean_a, 0.0f);
             float var_b = fmaxf(sbb / count - mean_b * mean_b, 0.0f);
             float cov = sab / count - mean_a * mean_b;
-            float ncc = (cov + 1e-4f) / (sqrtf(var_a * var_b) + 1e-4f);
+            float ncc = (cov + 1e-4f) / sqrtf((var_a + 1e-4f) * (var_b + 1e-4f));
             size_t o = (size_t)ty * p->tw + tx;
             out[o] = fmaxf(clampf((eb - ew) / (eb + 1e-3f) * p->slope, 0.0f, 1.0f),
                            clampf(1.0f - ew / p->agree, 0.0f, 1.0f));

@@ -12,7 +12,8 @@
  *   warp where it explains the change better than a cross-fade, and wherever the warped
  *   frames agree outright (a still or empty region: warping is harmless there, and a
  *   fallback would bleed into the trusted regions beside it);
- *   ncc = (cov(m(a), m(b)) + 1e-4) / (sqrt(var(m(a)) var(m(b))) + 1e-4) over the tile,
+ *   ncc = (cov(m(a), m(b)) + 1e-4) / sqrt((var(m(a)) + 1e-4) (var(m(b)) + 1e-4)) over the
+ *   tile (two flat tiles count as related; a drawing in one frame only does not),
  *   fade = clamp((ncc - 0.2) / 0.5, 0, 1): where the two frames are still linearly related
  *   (a fade, a flash, a lighting change, a flat area) a cross-fade is consistent with both;
  *   where the content is replaced (an effect, a smear) a cross-fade is a double exposure and

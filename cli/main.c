@@ -72,16 +72,23 @@ static int set_codec(Cli *cli, const char *value, const char *spelled)
     return 0;
 }
 
-static int set_crf(Cli *cli, const char *value, const char *spelled)
+/* An integer option in lo..hi; reports a bad one as the one error line. */
+static int parse_int_option(Cli *cli, const char *value, const char *spelled, long lo, long hi,
+                            int *out)
 {
     char *end;
     errno = 0;
-    long crf = strtol(value, &end, 10);
-    if (end == value || *end || errno || crf < 0 || crf > 63)
-        return cli_error(cli, "invalid value '%s' for %s: expected an integer 0..63", value,
-                         spelled);
-    cli->crf = (int)crf;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end || errno || v < lo || v > hi)
+        return cli_error(cli, "invalid value '%s' for %s: expected an integer %ld..%ld", value,
+                         spelled, lo, hi);
+    *out = (int)v;
     return 0;
+}
+
+static int set_crf(Cli *cli, const char *value, const char *spelled)
+{
+    return parse_int_option(cli, value, spelled, 0, 63, &cli->crf);
 }
 
 static int set_input_rate(Cli *cli, const char *value, const char *spelled)
@@ -109,14 +116,7 @@ static int set_audio(Cli *cli, const char *value, const char *spelled)
 
 static int set_count(Cli *cli, const char *value, const char *spelled)
 {
-    char *end;
-    errno = 0;
-    long n = strtol(value, &end, 10);
-    if (end == value || *end || errno || n < 1 || n > 999)
-        return cli_error(cli, "invalid value '%s' for %s: expected an integer 1..999", value,
-                         spelled);
-    cli->count = (int)n;
-    return 0;
+    return parse_int_option(cli, value, spelled, 1, 999, &cli->count);
 }
 
 static int set_spacing(Cli *cli, const char *value, const char *spelled)

@@ -11,19 +11,6 @@ static int anime_warp_rows(const void *params, WeftTensor *const *t)
     return ((const OpAnimeWarpParams *)params)->h;
 }
 
-static inline float bilinear(const float *plane, float x, float y, int w, int h)
-{
-    x = clampf(x, 0.0f, (float)(w - 1));
-    y = clampf(y, 0.0f, (float)(h - 1));
-    int x0 = (int)x, y0 = (int)y;
-    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-    float fx = x - x0, fy = y - y0;
-    const float *r0 = plane + (size_t)y0 * w, *r1 = plane + (size_t)y1 * w;
-    float top = r0[x0] + fx * (r0[x1] - r0[x0]);
-    float bot = r1[x0] + fx * (r1[x1] - r1[x0]);
-    return top + fy * (bot - top);
-}
-
 /* The point of the source frame that `flow` scaled by s carries to (x, y); its residual. */
 static inline float invert_flow(const float *flow, size_t plane, int w, int h, int x, int y,
                                 float s, int iterations, float *px, float *py)
@@ -32,11 +19,11 @@ static inline float invert_flow(const float *flow, size_t plane, int w, int h, i
     size_t i = (size_t)y * w + x;
     float sx = x - s * u[i], sy = y - s * v[i];
     for (int k = 0; k < iterations; k++) {
-        float fu = bilinear(u, sx, sy, w, h), fv = bilinear(v, sx, sy, w, h);
+        float fu = bilinear_clamped(u, sx, sy, w, h), fv = bilinear_clamped(v, sx, sy, w, h);
         sx = x - s * fu;
         sy = y - s * fv;
     }
-    float fu = bilinear(u, sx, sy, w, h), fv = bilinear(v, sx, sy, w, h);
+    float fu = bilinear_clamped(u, sx, sy, w, h), fv = bilinear_clamped(v, sx, sy, w, h);
     float rx = sx + s * fu - x, ry = sy + s * fv - y;
     *px = sx;
     *py = sy;
@@ -60,13 +47,14 @@ static void anime_warp_cpu(const void *params, WeftTensor *const *t, int y0, int
                 invert_flow(bwd, plane, w, h, x, y, 1.0f - p->t, p->iterations, &zb_x, &zb_y);
             float d = 0.0f;
             for (int ch = 0; ch < c; ch++) {
-                float va = bilinear(a + ch * plane, ya_x, ya_y, w, h);
-                float vb = bilinear(b + ch * plane, zb_x, zb_y, w, h);
+                float va = bilinear_clamped(a + ch * plane, ya_x, ya_y, w, h);
+                float vb = bilinear_clamped(b + ch * plane, zb_x, zb_y, w, h);
                 out[ch * plane + i] = va;
                 out[(c + ch) * plane + i] = vb;
                 d = fmaxf(d, fabsf(va - vb));
             }
-            float oa = bilinear(occ_a, ya_x, ya_y, w, h), ob = bilinear(occ_b, zb_x, zb_y, w, h);
+            float oa = bilinear_clamped(occ_a, ya_x, ya_y, w, h),
+                  ob = bilinear_clamped(occ_b, zb_x, zb_y, w, h);
             float ca = (1.0f - p->t) * ((1.0f - oa) / (1.0f + res_a * res_a) + 1e-3f);
             float cb = p->t * ((1.0f - ob) / (1.0f + res_b * res_b) + 1e-3f);
             float q = d / p->sel;

@@ -36,5 +36,21 @@ static inline int clampi(int v, int lo, int hi)
 #define OP_INLINE static inline
 #endif
 
+#include <stddef.h>
+
+/* Bilinear sample of a w x h plane at (x, y), coordinates clamped to the picture. */
+static inline float bilinear_clamped(const float *plane, float x, float y, int w, int h)
+{
+    x = clampf(x, 0.0f, (float)(w - 1));
+    y = clampf(y, 0.0f, (float)(h - 1));
+    int x0 = (int)x, y0 = (int)y;
+    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+    float fx = x - x0, fy = y - y0;
+    const float *r0 = plane + (size_t)y0 * w, *r1 = plane + (size_t)y1 * w;
+    float top = r0[x0] + fx * (r0[x1] - r0[x0]);
+    float bot = r1[x0] + fx * (r1[x1] - r1[x0]);
+    return top + fy * (bot - top);
+}
+
 #endif
 

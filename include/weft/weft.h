@@ -212,7 +212,8 @@ typedef struct WeftSettings {
     int method;          /* WeftMethod. default WEFT_METHOD_FLOW */
     int quality;         /* WeftFlowQuality. default WEFT_QUALITY_MEDIUM */
     int content;         /* WeftContent: how in-betweens of the flow and blend methods are
-                            made. default WEFT_CONTENT_LIVE */
+                            made (method rife is not changed by it). default
+                            WEFT_CONTENT_LIVE */
     char model[1024];    /* path of the .weft model for WEFT_METHOD_RIFE (made by
                             weft-convert); read by weft_open(). default "" */
     int stabilize;       /* 1: source pictures are stabilised before anything else; needs

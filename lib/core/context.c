@@ -26,8 +26,7 @@ static int open_device(WeftContext *c)
     int index = s->device_name[0] ? -1 : (s->device == WEFT_DEVICE_AUTO ? 0 : s->device);
     int err = gpu_device_create(&c->dev, &c->log, index, s->device_name);
     if (err < 0 && s->device == WEFT_DEVICE_AUTO) {
-        log_verbose(&c->log, "no usable Vulkan device (%s); using the C path",
-                    weft_strerror(err));
+        log_verbose(&c->log, "no usable Vulkan device (%s); using the C path", weft_strerror(err));
         return cpu_device_create(&c->dev, &c->log, s->threads);
     }
     if (err >= 0 && s->device == WEFT_DEVICE_AUTO && gpu_device_is_software(c->dev)) {
@@ -56,7 +55,7 @@ int weft_open(WeftContext **out, const WeftSettings *s)
     if (!c)
         return -ENOMEM;
     c->settings = *s;
-    c->log = (Log){ .callback = s->log, .opaque = s->log_opaque, .level = s->log_level };
+    c->log = (Log){.callback = s->log, .opaque = s->log_opaque, .level = s->log_level};
     int err = settings_validate(s, &c->log);
     if (err < 0)
         goto fail;
@@ -64,9 +63,12 @@ int weft_open(WeftContext **out, const WeftSettings *s)
     if (err < 0)
         goto fail;
     log_verbose(&c->log, "device: %s", c->dev->name);
-    if (s->method == WEFT_METHOD_RIFE && (err = nn_rife_create(&c->rife, c->dev, &c->log,
-                                                               s->model)) < 0)
+    if (s->method == WEFT_METHOD_RIFE &&
+        (err = nn_rife_create(&c->rife, c->dev, &c->log, s->model)) < 0)
         goto fail;
+    if (s->method == WEFT_METHOD_RIFE && s->content == WEFT_CONTENT_ANIME)
+        log_warn(&c->log, "content=anime changes the flow and blend methods; the rife "
+                          "network makes its in-betweens as it is");
     if ((err = pipeline_open(c)) < 0) /* reads the curve file, if any */
         goto fail;
     *out = c;
@@ -224,9 +226,9 @@ static int render_tensor(void *opaque, float t, WeftTensor *out)
 {
     WeftContext *c = opaque;
     PairState *p = &c->pair;
-    return c->rife ? nn_rife_frame(c->rife, &p->frame[0], &p->frame[1], t, p->format, &p->color,
-                                   out)
-                   : synth_frame(p->synth, t, out);
+    return c->rife
+               ? nn_rife_frame(c->rife, &p->frame[0], &p->frame[1], t, p->format, &p->color, out)
+               : synth_frame(p->synth, t, out);
 }
 
 /* A device tensor of the pair's shape to a newly allocated picture. */
@@ -403,8 +405,8 @@ static int download_flow(WeftContext *c, const WeftTensor *t, WeftFlow *f)
     return 0;
 }
 
-int weft_compute_flow(WeftContext *c, const WeftPicture *a, const WeftPicture *b,
-                      WeftFlow *forward, WeftFlow *backward)
+int weft_compute_flow(WeftContext *c, const WeftPicture *a, const WeftPicture *b, WeftFlow *forward,
+                      WeftFlow *backward)
 {
     if (!c)
         return -EINVAL;

@@ -303,7 +303,19 @@ static void make_occlusion(CaseRng *r, int w, int h, OpCase *k)
     k->fill = fill_occlusion;
 }
 
-static void fill_synth_merge(CaseRng *r, const OpCase *k, int i, float *const *data)
+/* Tensors 0-5 of synth_merge and anime_warp: frames a, b, flows fwd, bwd (bwd made close
+ * to -fwd by fill_pair_flows), occlusions of a and b. */
+static void case_pair_flows(OpCase *k, int c, int h, int w)
+{
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, c, h, w, 0, 1);
+    case_tensor_smooth(k, 2, h, w, -8, 8);
+    case_tensor_smooth(k, 2, h, w, -8, 8);
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 1, h, w, 0, 1);
+}
+
+static void fill_pair_flows(CaseRng *r, const OpCase *k, int i, float *const *data)
 {
     if (i == 3)
         backward_from_forward(r, k, data[2], data[3]);
@@ -323,24 +335,13 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
                             .floor = rng_uniform(r, 1e-4f, 0.2f),
                             .cubic_sigma = rng_int(r, 0, 1) ? rng_uniform(r, 0.02f, 0.5f) : 0.0f};
     case_params(k, &p, sizeof(p));
-    case_tensor_smooth(k, c, h, w, 0, 1);
-    case_tensor_smooth(k, c, h, w, 0, 1);
-    case_tensor_smooth(k, 2, h, w, -8, 8);
-    case_tensor_smooth(k, 2, h, w, -8, 8); /* made close to -fwd by its fill */
-    case_tensor(k, 1, h, w, 0, 1);
-    case_tensor(k, 1, h, w, 0, 1);
+    case_pair_flows(k, c, h, w);
     case_tensor(k, c, h, w, 0, 1);
-    k->fill = fill_synth_merge;
+    k->fill = fill_pair_flows;
 }
 
 /* Anime mode (lib/ops/anime_*.h): flows reaching past the edges, disagreeing warped
  * pairs, tile sizes that do not divide the picture, and t on both sides of 0.5 (hold). */
-static void fill_anime_warp(CaseRng *r, const OpCase *k, int i, float *const *data)
-{
-    if (i == 3)
-        backward_from_forward(r, k, data[2], data[3]);
-}
-
 static void make_anime_warp(CaseRng *r, int w, int h, OpCase *k)
 {
     int c = rng_int(r, 1, 4);
@@ -352,14 +353,9 @@ static void make_anime_warp(CaseRng *r, int w, int h, OpCase *k)
                            .sel = rng_uniform(r, 0.05f, 0.5f),
                            .sharp = rng_uniform(r, 1.0f, 20.0f)};
     case_params(k, &p, sizeof(p));
-    case_tensor_smooth(k, c, h, w, 0, 1);
-    case_tensor_smooth(k, c, h, w, 0, 1);
-    case_tensor_smooth(k, 2, h, w, -8, 8);
-    case_tensor_smooth(k, 2, h, w, -8, 8); /* made close to -fwd by its fill */
-    case_tensor(k, 1, h, w, 0, 1);
-    case_tensor(k, 1, h, w, 0, 1);
+    case_pair_flows(k, c, h, w);
     case_tensor(k, 2 * c + 1, h, w, 0, 1);
-    k->fill = fill_anime_warp;
+    k->fill = fill_pair_flows;
 }
 
 static void make_anime_tiles(CaseRng *r, int w, int h, OpCase *k)

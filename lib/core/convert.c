@@ -125,8 +125,8 @@ static int row_float_to_u8(const float *restrict r0, const float *restrict r1, i
     }
     if (sw == 1 && sh == 1) {
         for (int x = 0; x < w / 2; x++)
-            out[x] = float_to_u8((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25f,
-                                 maxv);
+            out[x] =
+                float_to_u8((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]) * 0.25f, maxv);
         return w / 2;
     }
     return 0;

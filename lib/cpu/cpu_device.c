@@ -73,7 +73,7 @@ static int cpu_run(Device *d, const OpInfo *op, const void *params, WeftTensor *
             op->cpu(params, tensors, 0, rows);
         return 0;
     }
-    OpJob job = { .op = op, .params = params, .tensors = tensors };
+    OpJob job = {.op = op, .params = params, .tensors = tensors};
     pool_run(cpu->pool, rows, run_rows, &job);
     return 0;
 }

@@ -16,9 +16,9 @@ struct ThreadPool {
     void *ctx;
     int rows, chunk;
     atomic_int next_row;
-    int open;              /* workers may still join the current job */
-    int active;            /* workers inside the current job */
-    unsigned generation;   /* bumped per job so workers see new work */
+    int open;            /* workers may still join the current job */
+    int active;          /* workers inside the current job */
+    unsigned generation; /* bumped per job so workers see new work */
     int quit;
 };
 

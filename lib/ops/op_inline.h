@@ -53,4 +53,3 @@ static inline float bilinear_clamped(const float *plane, float x, float y, int w
 }
 
 #endif
-

@@ -27,8 +27,8 @@ typedef struct Taps {
     int one, row;
 } Taps;
 
-OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *restrict py,
-                       int n, int w, int h)
+OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *restrict py, int n,
+                       int w, int h)
 {
     const float xmax = (float)(w - 1), ymax = (float)(h - 1);
     const int x0max = w > 1 ? w - 2 : 0, y0max = h > 1 ? h - 2 : 0;
@@ -47,15 +47,15 @@ OP_INLINE void taps_at(Taps *restrict k, const float *restrict px, const float *
     }
 }
 
-OP_INLINE void taps_read(const Taps *restrict k, const float *restrict plane,
-                         float *restrict out, int n)
+OP_INLINE void taps_read(const Taps *restrict k, const float *restrict plane, float *restrict out,
+                         int n)
 {
     const float *restrict p01 = plane + k->one, *restrict p10 = plane + k->row,
                           *restrict p11 = p10 + k->one;
     for (int j = 0; j < n; j++) {
         const int i = k->i00[j];
-        out[j] = k->w00[j] * plane[i] + k->w01[j] * p01[i] + k->w10[j] * p10[i] +
-                 k->w11[j] * p11[i];
+        out[j] =
+            k->w00[j] * plane[i] + k->w01[j] * p01[i] + k->w10[j] * p10[i] + k->w11[j] * p11[i];
     }
 }
 
@@ -71,7 +71,7 @@ OP_INLINE void cubic_weights(float f, float k[4])
 
 /* Bicubic sample of every channel at (x, y) (clamped taps), added with weight wt. */
 OP_INLINE void add_cubic(const float *src, size_t plane, int channels, int w, int h, float x,
-                             float y, float wt, float *acc)
+                         float y, float wt, float *acc)
 {
     x = clampf(x, 0.0f, (float)(w - 1));
     y = clampf(y, 0.0f, (float)(h - 1));
@@ -102,9 +102,9 @@ OP_INLINE void add_cubic(const float *src, size_t plane, int channels, int w, in
  * q <- (x, y) - s f(q) from the start in (qx, qy), which ends holding them; res gets
  * |q + s f(q) - (x, y)| and k the taps of q. u and v are scratch. */
 OP_INLINE void solve_block(const float *restrict fu, const float *restrict fv, int w, int h,
-                               const float *restrict xs, float y, float s, int iterations,
-                               float *restrict qx, float *restrict qy, float *restrict res,
-                               Taps *restrict k, float *restrict u, float *restrict v, int n)
+                           const float *restrict xs, float y, float s, int iterations,
+                           float *restrict qx, float *restrict qy, float *restrict res,
+                           Taps *restrict k, float *restrict u, float *restrict v, int n)
 {
     for (int it = 0; it < iterations; it++) {
         taps_at(k, qx, qy, n, w, h);
@@ -128,11 +128,11 @@ OP_INLINE void solve_block(const float *restrict fu, const float *restrict fv, i
  * keeping the start whose result scores lower (res + occ_weight occ(q)). f and g are the
  * row's own flow (f) and the other direction's (g); the result is in qx, qy, res, k. */
 OP_INLINE void side_block(const OpSynthMergeParams *p, const float *restrict fu,
-                              const float *restrict fv, const float *restrict occ,
-                              const float *restrict f_row_u, const float *restrict f_row_v,
-                              const float *restrict g_row_u, const float *restrict g_row_v,
-                              const float *restrict xs, float y, float s, float *restrict qx,
-                              float *restrict qy, float *restrict res, Taps *restrict k, int n)
+                          const float *restrict fv, const float *restrict occ,
+                          const float *restrict f_row_u, const float *restrict f_row_v,
+                          const float *restrict g_row_u, const float *restrict g_row_v,
+                          const float *restrict xs, float y, float s, float *restrict qx,
+                          float *restrict qy, float *restrict res, Taps *restrict k, int n)
 {
     const int w = p->w, h = p->h;
     float u[SYNTH_BLOCK], v[SYNTH_BLOCK];
@@ -162,7 +162,8 @@ OP_INLINE void side_block(const OpSynthMergeParams *p, const float *restrict fu,
     taps_at(k, qx, qy, n, w, h);
 }
 
-OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0,
+                                            int r1)
 {
     const OpSynthMergeParams *p = params;
     const int w = p->w, h = p->h, channels = p->c;

@@ -167,8 +167,12 @@ int stab_path_smooth(const StabMat *camera, int n, const StabPathOptions *o, Sta
         }
     }
     for (int i = 0; i < n; i++) {
+        /* the camera as the model sees it (itself when measured with the model; its
+         * similarity part when a homography was measured and a similarity corrects it, so
+         * the correction never distorts) */
         StabMat target = stab_path_from_params(o->model, p + (size_t)i * np), inverse;
-        if (stab_mat_invert(&camera[i], &inverse) < 0) {
+        StabMat seen = stab_path_from_params(o->model, c + (size_t)i * np);
+        if (stab_mat_invert(&seen, &inverse) < 0) {
             correction[i] = stab_mat_identity();
             continue;
         }

@@ -4,7 +4,9 @@
 // ("candidates"; with one, its score is not needed and its value does not matter); contract
 // in lib/ops/synth_merge.h. Same arithmetic order as the C code, so the choices between
 // starts (a comparison of scores) come out the same. The blend of bilinear samples is made
-// sharper with bicubic ones (Keys, a = -0.5) where both sides agree, when cubic_sigma > 0.
+// sharper with bicubic ones (Keys, a = -0.5) where both sides agree, when cubic_sigma > 0;
+// with photo_sigma > 0 each side's weight falls with the brightness-constancy error of its
+// point against that point's match in the other frame.
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
 layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
@@ -15,7 +17,7 @@ layout(std430, set = 0, binding = 5) readonly buffer OccB { float occ_b[]; };
 layout(std430, set = 0, binding = 6) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int c, h, w, iterations, candidates;
-    float t, occ_weight, res_scale, floor, cubic_sigma;
+    float t, occ_weight, res_scale, floor, cubic_sigma, photo_sigma;
 } p;
 
 // Bilinear tap set of a clamped position: indices 00, 01, 10, 11 and their weights.
@@ -196,20 +198,40 @@ void main()
         res_b = cres;
     }
     Tap ka = tap_at(ya.x, ya.y), kb = tap_at(yb.x, yb.y);
-    precise float qa = res_a / p.res_scale, qb = res_b / p.res_scale;
-    precise float conf_a = 1.0 / (1.0 + qa * qa), conf_b = 1.0 / (1.0 + qb * qb);
-    precise float wa = tb * (conf_a * (1.0 - read_occ_b(kb)) + p.floor);
-    precise float wb = ta * (conf_b * (1.0 - read_occ_a(ka)) + p.floor);
-    precise float norm = 1.0 / (wa + wb);
-    precise float na = wa * norm, nb = wb * norm;
-    float lin[4]; // the op allows at most 4 channels
-    precise float d2 = 0.0;
+    // photometric check: a(y) against b(y + fwd(y)), b(z) against a(z + bwd(z))
+    bool photo = p.photo_sigma > 0.0;
+    Tap kab = ka, kba = kb;
+    if (photo) {
+        precise float mxa = ya.x + read_fwd(ka, 0), mya = ya.y + read_fwd(ka, plane);
+        precise float mxb = yb.x + read_bwd(kb, 0), myb = yb.y + read_bwd(kb, plane);
+        kab = tap_at(mxa, mya);
+        kba = tap_at(mxb, myb);
+    }
+    float lin_a[4], lin_b[4]; // the op allows at most 4 channels
+    precise float d2 = 0.0, pa = 0.0, pb = 0.0;
     int channels = min(p.c, 4);
     for (int c = 0; c < channels; c++) {
         float sa_c = read_a(ka, c * plane), sb_c = read_b(kb, c * plane);
-        precise float l = na * sa_c + nb * sb_c;
-        lin[c] = l;
+        lin_a[c] = sa_c;
+        lin_b[c] = sb_c;
         d2 += (sa_c - sb_c) * (sa_c - sb_c);
+        if (photo) {
+            float ma = read_b(kab, c * plane), mb = read_a(kba, c * plane);
+            pa += (sa_c - ma) * (sa_c - ma);
+            pb += (sb_c - mb) * (sb_c - mb);
+        }
+    }
+    precise float photo_scale = photo ? 1.0 / (float(p.c) * p.photo_sigma * p.photo_sigma) : 0.0;
+    precise float qa = res_a / p.res_scale, qb = res_b / p.res_scale;
+    precise float conf_a = 1.0 / (1.0 + qa * qa), conf_b = 1.0 / (1.0 + qb * qb);
+    precise float wa = tb * (conf_a * (1.0 - read_occ_b(kb)) + p.floor) * exp(-pa * photo_scale);
+    precise float wb = ta * (conf_b * (1.0 - read_occ_a(ka)) + p.floor) * exp(-pb * photo_scale);
+    precise float norm = 1.0 / (wa + wb);
+    precise float na = wa * norm, nb = wb * norm;
+    float lin[4];
+    for (int c = 0; c < channels; c++) {
+        precise float l = na * lin_a[c] + nb * lin_b[c];
+        lin[c] = l;
     }
     if (p.cubic_sigma > 0.0) {
         precise float sharp = exp(-d2 / (float(p.c) * p.cubic_sigma * p.cubic_sigma));

@@ -176,8 +176,11 @@ OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *cons
     const float ta = p->t, tb = 1.0f - p->t;
     float xs[SYNTH_BLOCK], ax[SYNTH_BLOCK], ay[SYNTH_BLOCK], ares[SYNTH_BLOCK];
     float bx[SYNTH_BLOCK], by[SYNTH_BLOCK], bres[SYNTH_BLOCK];
-    float na[SYNTH_BLOCK], nb[SYNTH_BLOCK], d2[SYNTH_BLOCK], sa[SYNTH_BLOCK], sb[SYNTH_BLOCK];
-    Taps ka, kb;
+    float na[SYNTH_BLOCK], nb[SYNTH_BLOCK], d2[SYNTH_BLOCK], pa[SYNTH_BLOCK], pb[SYNTH_BLOCK];
+    float mx[SYNTH_BLOCK], my[SYNTH_BLOCK];
+    /* each side's bilinear samples, per channel */
+    float sa[SYNTH_MAX_CHANNELS][SYNTH_BLOCK], sb[SYNTH_MAX_CHANNELS][SYNTH_BLOCK];
+    Taps ka, kb, kab = {0}, kba = {0}; /* kab, kba: only with photo_sigma > 0 */
     for (int y = r0; y < r1; y++) {
         const float fy = (float)y;
         for (int x0 = 0; x0 < w; x0 += SYNTH_BLOCK) {
@@ -190,26 +193,64 @@ OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *cons
                        ares, &ka, n);
             side_block(p, bu, bv, occ_b, bu + i0, bv + i0, fu + i0, fv + i0, xs, fy, tb, bx, by,
                        bres, &kb, n);
-            taps_read(&kb, occ_b, sb, n);
-            taps_read(&ka, occ_a, sa, n);
+            /* photometric check of each side's point against its match in the other frame
+             * (a(y) against b(y + fwd(y)), b(z) against a(z + bwd(z))) */
+            const int photo = p->photo_sigma > 0.0f;
+            if (photo) {
+                taps_read(&ka, fu, mx, n);
+                taps_read(&ka, fv, my, n);
+                for (int j = 0; j < n; j++) {
+                    mx[j] += ax[j];
+                    my[j] += ay[j];
+                }
+                taps_at(&kab, mx, my, n, w, h);
+                taps_read(&kb, bu, mx, n);
+                taps_read(&kb, bv, my, n);
+                for (int j = 0; j < n; j++) {
+                    mx[j] += bx[j];
+                    my[j] += by[j];
+                }
+                taps_at(&kba, mx, my, n, w, h);
+            }
+            for (int j = 0; j < n; j++) {
+                d2[j] = 0.0f;
+                pa[j] = 0.0f;
+                pb[j] = 0.0f;
+            }
+            for (int c = 0; c < channels; c++) {
+                float *restrict la = sa[c], *restrict lb = sb[c];
+                taps_read(&ka, a + c * plane, la, n);
+                taps_read(&kb, b + c * plane, lb, n);
+                for (int j = 0; j < n; j++)
+                    d2[j] += (la[j] - lb[j]) * (la[j] - lb[j]);
+                if (photo) {
+                    taps_read(&kab, b + c * plane, mx, n);
+                    taps_read(&kba, a + c * plane, my, n);
+                    for (int j = 0; j < n; j++) {
+                        pa[j] += (la[j] - mx[j]) * (la[j] - mx[j]);
+                        pb[j] += (lb[j] - my[j]) * (lb[j] - my[j]);
+                    }
+                }
+            }
+            taps_read(&kb, occ_b, mx, n);
+            taps_read(&ka, occ_a, my, n);
+            const float photo_scale =
+                photo ? 1.0f / ((float)channels * p->photo_sigma * p->photo_sigma) : 0.0f;
             for (int j = 0; j < n; j++) {
                 const float qa = ares[j] / p->res_scale, qb = bres[j] / p->res_scale;
                 const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
-                const float wa = tb * (conf_a * (1.0f - sb[j]) + p->floor);
-                const float wb = ta * (conf_b * (1.0f - sa[j]) + p->floor);
+                const float wa = tb * (conf_a * (1.0f - mx[j]) + p->floor) *
+                                 expf(-pa[j] * photo_scale);
+                const float wb = ta * (conf_b * (1.0f - my[j]) + p->floor) *
+                                 expf(-pb[j] * photo_scale);
                 const float norm = 1.0f / (wa + wb);
                 na[j] = wa * norm;
                 nb[j] = wb * norm;
-                d2[j] = 0.0f;
             }
             for (int c = 0; c < channels; c++) {
                 float *restrict o = out + c * plane + i0;
-                taps_read(&ka, a + c * plane, sa, n);
-                taps_read(&kb, b + c * plane, sb, n);
-                for (int j = 0; j < n; j++) {
-                    o[j] = na[j] * sa[j] + nb[j] * sb[j];
-                    d2[j] += (sa[j] - sb[j]) * (sa[j] - sb[j]);
-                }
+                for (int j = 0; j < n; j++)
+                    o[j] = na[j] * sa[c][j] + nb[j] * sb[c][j];
             }
             if (p->cubic_sigma > 0.0f) {
                 const float sigma_sq = (float)channels * p->cubic_sigma * p->cubic_sigma;
@@ -260,7 +301,8 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
         params->candidates < 1 || params->candidates > 2 || !(params->floor > 0.0f) ||
-        !(params->cubic_sigma >= 0.0f) || !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
+        !(params->cubic_sigma >= 0.0f) ||
+        !(params->photo_sigma >= 0.0f) || !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;
     p.c = a->c;

@@ -14,10 +14,17 @@
  *   This inverts the flow at time t (instead of the approximation of Jiang et al., "Super
  *   SloMo", CVPR 2018, eq. 4, which it generalises).
  * Merge: conf = 1 / (1 + (res / res_scale)^2) per side, and
- *   wa = (1 - t) (conf_a (1 - occ_b(z)) + floor),  wb = t (conf_b (1 - occ_a(y)) + floor)
+ *   wa = (1 - t) (conf_a (1 - occ_b(z)) + floor) pho_a,
+ *   wb = t (conf_b (1 - occ_a(y)) + floor) pho_b
  *   (a point of b that a never shows cannot come from a, and the other way round; the
  *   floor keeps some of both sides, since a failed consistency check is more often a flow
- *   error than an occlusion, where averaging costs less than a wrong choice),
+ *   error than an occlusion, where averaging costs less than a wrong choice);
+ *   pho_a = exp(-e_a / photo_sigma^2), e_a = mean over channels of (a_lin(y) -
+ *   b_lin(y + fwd(y)))^2, the brightness-constancy error of a's point against where its
+ *   own flow puts it in b (likewise pho_b with b(z) against a_lin(z + bwd(z))): a side
+ *   whose point does not look like its match is hidden or mis-tracked there (the
+ *   importance metric of Niklaus & Liu, "Softmax Splatting", CVPR 2020, used as a weight
+ *   of the gather); photo_sigma == 0: pho = 1);
  *   lin = (wa a_lin(y) + wb b_lin(z)) / (wa + wb) with bilinear samples;
  *   with cubic_sigma > 0, also cub = the same with bicubic samples (Keys' kernel, a = -0.5:
  *   at half-pixel positions bilinear sampling visibly blurs texture) and
@@ -26,7 +33,7 @@
  *   bilinear blend where they do not; cubic_sigma == 0: out = lin.
  *   Flows and masks are always sampled bilinearly; all taps clamp to the image.
  * params: c, h, w, iterations (>= 0), candidates (1 or 2), t (0 < t < 1), occ_weight (>= 0),
- * res_scale (> 0), floor (> 0), cubic_sigma (>= 0).
+ * res_scale (> 0), floor (> 0), cubic_sigma (>= 0), photo_sigma (>= 0).
  * Rows: one per image row. */
 #ifndef WEFT_OPS_SYNTH_MERGE_H
 #define WEFT_OPS_SYNTH_MERGE_H
@@ -35,7 +42,7 @@
 
 typedef struct OpSynthMergeParams {
     int32_t c, h, w, iterations, candidates;
-    float t, occ_weight, res_scale, floor, cubic_sigma;
+    float t, occ_weight, res_scale, floor, cubic_sigma, photo_sigma;
 } OpSynthMergeParams;
 
 extern const OpInfo op_info_synth_merge;

@@ -53,7 +53,8 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
 
 /* Per quality: fixed-point steps and start points of the flow inversion, and the frame
  * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
- * approximation checked by its residual) and bilinear sampling, for 1080p throughput. */
+ * approximation checked by its residual), bilinear sampling and no photometric weights, for
+ * 1080p throughput. */
 static const int occlusion_presets[] = {
     [WEFT_QUALITY_FAST] = 0,
     [WEFT_QUALITY_MEDIUM] = 1,
@@ -66,19 +67,22 @@ static const OpSynthMergeParams merge_presets[] = {
                            .occ_weight = 1.0f,
                            .res_scale = 1.0f,
                            .floor = 1.0f,
-                           .cubic_sigma = 0.0f},
+                           .cubic_sigma = 0.0f,
+                           .photo_sigma = 0.0f},
     [WEFT_QUALITY_MEDIUM] = {.iterations = 2,
                              .candidates = 2,
                              .occ_weight = 1.0f,
                              .res_scale = 1.0f,
                              .floor = 1.0f,
-                             .cubic_sigma = 0.05f},
+                             .cubic_sigma = 0.05f,
+                             .photo_sigma = 0.4f},
     [WEFT_QUALITY_HIGH] = {.iterations = 3,
                            .candidates = 2,
                            .occ_weight = 1.0f,
                            .res_scale = 1.0f,
                            .floor = 1.0f,
-                           .cubic_sigma = 0.05f},
+                           .cubic_sigma = 0.05f,
+                           .photo_sigma = 0.4f},
 };
 
 int synth_set_quality(Synth *s, int quality)

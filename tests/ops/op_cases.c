@@ -333,7 +333,8 @@ static void make_synth_merge(CaseRng *r, int w, int h, OpCase *k)
                             .occ_weight = rng_uniform(r, 0.0f, 4.0f),
                             .res_scale = rng_uniform(r, 0.1f, 2.0f),
                             .floor = rng_uniform(r, 1e-4f, 0.2f),
-                            .cubic_sigma = rng_int(r, 0, 1) ? rng_uniform(r, 0.02f, 0.5f) : 0.0f};
+                            .cubic_sigma = rng_int(r, 0, 1) ? rng_uniform(r, 0.02f, 0.5f) : 0.0f,
+                            .photo_sigma = rng_int(r, 0, 1) ? rng_uniform(r, 0.1f, 1.0f) : 0.0f};
     case_params(k, &p, sizeof(p));
     case_pair_flows(k, c, h, w);
     case_tensor(k, c, h, w, 0, 1);

@@ -239,10 +239,10 @@ OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *cons
             for (int j = 0; j < n; j++) {
                 const float qa = ares[j] / p->res_scale, qb = bres[j] / p->res_scale;
                 const float conf_a = 1.0f / (1.0f + qa * qa), conf_b = 1.0f / (1.0f + qb * qb);
-                const float wa = tb * (conf_a * (1.0f - mx[j]) + p->floor) *
-                                 expf(-pa[j] * photo_scale);
-                const float wb = ta * (conf_b * (1.0f - my[j]) + p->floor) *
-                                 expf(-pb[j] * photo_scale);
+                const float wa =
+                    tb * (conf_a * (1.0f - mx[j]) + p->floor) * expf(-pa[j] * photo_scale);
+                const float wb =
+                    ta * (conf_b * (1.0f - my[j]) + p->floor) * expf(-pb[j] * photo_scale);
                 const float norm = 1.0f / (wa + wb);
                 na[j] = wa * norm;
                 nb[j] = wb * norm;
@@ -301,8 +301,8 @@ int op_synth_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *fwd, Wef
             return -EINVAL;
     if (!(params->t > 0.0f && params->t < 1.0f) || params->iterations < 0 ||
         params->candidates < 1 || params->candidates > 2 || !(params->floor > 0.0f) ||
-        !(params->cubic_sigma >= 0.0f) ||
-        !(params->photo_sigma >= 0.0f) || !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
+        !(params->cubic_sigma >= 0.0f) || !(params->photo_sigma >= 0.0f) ||
+        !(params->res_scale > 0.0f) || a->c > SYNTH_MAX_CHANNELS)
         return -EINVAL;
     OpSynthMergeParams p = *params;
     p.c = a->c;

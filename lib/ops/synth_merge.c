@@ -162,6 +162,22 @@ OP_INLINE void side_block(const OpSynthMergeParams *p, const float *restrict fu,
     taps_at(k, qx, qy, n, w, h);
 }
 
+/* The taps m of the points q + f(q) (f read with q's taps k): where q's own flow puts it in
+ * the other frame. mx, my are scratch. */
+OP_INLINE void match_taps(const Taps *restrict k, const float *restrict fu,
+                          const float *restrict fv, const float *restrict qx,
+                          const float *restrict qy, int w, int h, Taps *restrict m,
+                          float *restrict mx, float *restrict my, int n)
+{
+    taps_read(k, fu, mx, n);
+    taps_read(k, fv, my, n);
+    for (int j = 0; j < n; j++) {
+        mx[j] += qx[j];
+        my[j] += qy[j];
+    }
+    taps_at(m, mx, my, n, w, h);
+}
+
 OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *const *t, int r0,
                                             int r1)
 {
@@ -197,20 +213,8 @@ OP_MULTIVERSION static void synth_merge_cpu(const void *params, WeftTensor *cons
              * (a(y) against b(y + fwd(y)), b(z) against a(z + bwd(z))) */
             const int photo = p->photo_sigma > 0.0f;
             if (photo) {
-                taps_read(&ka, fu, mx, n);
-                taps_read(&ka, fv, my, n);
-                for (int j = 0; j < n; j++) {
-                    mx[j] += ax[j];
-                    my[j] += ay[j];
-                }
-                taps_at(&kab, mx, my, n, w, h);
-                taps_read(&kb, bu, mx, n);
-                taps_read(&kb, bv, my, n);
-                for (int j = 0; j < n; j++) {
-                    mx[j] += bx[j];
-                    my[j] += by[j];
-                }
-                taps_at(&kba, mx, my, n, w, h);
+                match_taps(&ka, fu, fv, ax, ay, w, h, &kab, mx, my, n);
+                match_taps(&kb, bu, bv, bx, by, w, h, &kba, mx, my, n);
             }
             for (int j = 0; j < n; j++) {
                 d2[j] = 0.0f;

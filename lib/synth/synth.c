@@ -54,7 +54,8 @@ int synth_create(Synth **out, Device *d, int channels, int width, int height)
 /* Per quality: fixed-point steps and start points of the flow inversion, and the frame
  * sampling (ops/synth_merge.h). FAST keeps one start and no steps (the Super SloMo
  * approximation checked by its residual), bilinear sampling and no photometric weights, for
- * 1080p throughput. */
+ * 1080p throughput. With the photometric weights the floor can be lower (0.3: each side's
+ * own evidence decides more; DAVIS +0.03 dB, Middlebury +0.01 over floor 1). */
 static const int occlusion_presets[] = {
     [WEFT_QUALITY_FAST] = 0,
     [WEFT_QUALITY_MEDIUM] = 1,
@@ -73,14 +74,14 @@ static const OpSynthMergeParams merge_presets[] = {
                              .candidates = 2,
                              .occ_weight = 1.0f,
                              .res_scale = 1.0f,
-                             .floor = 1.0f,
+                             .floor = 0.3f,
                              .cubic_sigma = 0.05f,
                              .photo_sigma = 0.4f},
     [WEFT_QUALITY_HIGH] = {.iterations = 3,
                            .candidates = 2,
                            .occ_weight = 1.0f,
                            .res_scale = 1.0f,
-                           .floor = 1.0f,
+                           .floor = 0.3f,
                            .cubic_sigma = 0.05f,
                            .photo_sigma = 0.4f},
 };

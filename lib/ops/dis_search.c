@@ -21,19 +21,6 @@ static int dis_search_rows(const void *params, WeftTensor *const *t)
     return ((const OpDisSearchParams *)params)->ph;
 }
 
-static inline float sample_clamped(const float *img, int w, int h, float x, float y)
-{
-    x = clampf(x, 0.0f, (float)(w - 1));
-    y = clampf(y, 0.0f, (float)(h - 1));
-    int x0 = (int)x, y0 = (int)y;
-    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-    float fx = x - x0, fy = y - y0;
-    const float *r0 = img + (size_t)y0 * w, *r1 = img + (size_t)y1 * w;
-    float top = r0[x0] + fx * (r0[x1] - r0[x0]);
-    float bot = r1[x0] + fx * (r1[x1] - r1[x0]);
-    return top + fy * (bot - top);
-}
-
 typedef struct Patch {
     int px, py, n;
     float tmpl[DIS_MAX_PATCH * DIS_MAX_PATCH];
@@ -67,7 +54,7 @@ static float patch_residual(Patch *pa, const float *i1, int w, int h, float u, f
     } else {
         for (int y = 0; y < n; y++)
             for (int x = 0; x < n; x++) {
-                float s = sample_clamped(i1, w, h, pa->px + x + u, pa->py + y + v);
+                float s = bilinear_clamped(i1, pa->px + x + u, pa->py + y + v, w, h);
                 float dval = s - pa->tmpl[y * n + x];
                 pa->diff[y * n + x] = dval;
                 sum += dval;

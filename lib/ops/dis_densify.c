@@ -51,15 +51,7 @@ static void dis_densify_cpu(const void *params, WeftTensor *const *t, int r0, in
                         continue;
                     size_t q = (size_t)i * pw + j;
                     float u = pf[q], v = pf[pplane + q];
-                    float sx = clampf(x + u, 0.0f, (float)(w - 1));
-                    float sy = clampf(y + v, 0.0f, (float)(h - 1));
-                    int x0 = (int)sx, y0 = (int)sy;
-                    int x1 = x0 + 1 < w ? x0 + 1 : w - 1, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-                    float fx = sx - x0, fy = sy - y0;
-                    const float *ra = i1 + (size_t)y0 * w, *rb = i1 + (size_t)y1 * w;
-                    float top = ra[x0] + fx * (ra[x1] - ra[x0]);
-                    float bot = rb[x0] + fx * (rb[x1] - rb[x0]);
-                    float err = fabsf(top + fy * (bot - top) - ref);
+                    float err = fabsf(bilinear_clamped(i1, x + u, y + v, w, h) - ref);
                     float wt = 1.0f / (err > 1.0f / 255.0f ? err : 1.0f / 255.0f);
                     su += wt * u;
                     sv += wt * v;

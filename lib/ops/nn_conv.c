@@ -1,6 +1,7 @@
 /* C path: each row builds zero-padded copies of the three input rows it needs (stride-2
  * rows split into even and odd columns so every tap reads consecutive floats), then runs
- * the 8 x 32 tile kernel over output-channel blocks and pixel tiles. */
+ * the tile kernel (8 channels x the kernel's width) over output-channel blocks and pixel
+ * tiles. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
 {
     const OpNnConvParams *p = params;
     const int cin = p->cin, w = p->w, h = p->h, s = p->stride;
-    const int tiles_w = nn_round_up(p->ow, NN_CONV_TILE);
+    const NnConvKernel kern = nn_conv_kernel();
+    const int tiles_w = nn_round_up(p->ow, kern.px);
     /* row length in the scratch: stride 1 holds p[j] = in[j - 1]; stride 2 holds the even
      * columns E[j] = p[2j] then the odd ones O[j] = p[2j + 1] */
     const int half = tiles_w + 1;
@@ -48,7 +50,7 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
     int tap_off[9], slot_row[3] = {INT_MIN, INT_MIN, INT_MIN};
     float *scratch =
         aligned_alloc(64, ((size_t)cin * ic_stride * sizeof(float) + 63) & ~(size_t)63);
-    float *tile = aligned_alloc(64, NN_CONV_OB * NN_CONV_TILE * sizeof(float));
+    float *tile = aligned_alloc(64, NN_CONV_OB * NN_CONV_TILE_MAX * sizeof(float));
     if (!scratch || !tile) {
         /* no memory for the fast path: nothing sensible to do but leave zeros */
         free(scratch);
@@ -94,14 +96,14 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
             const float *wb = wp + (size_t)b * cin * 9 * NN_CONV_OB;
             int n_oc =
                 p->cout - b * NN_CONV_OB < NN_CONV_OB ? p->cout - b * NN_CONV_OB : NN_CONV_OB;
-            for (int x0 = 0; x0 < p->ow; x0 += NN_CONV_TILE) {
-                nn_conv_tile(scratch + x0, tap_off, 9, ic_stride, cin, wb, tile);
-                int n_x = p->ow - x0 < NN_CONV_TILE ? p->ow - x0 : NN_CONV_TILE;
+            for (int x0 = 0; x0 < p->ow; x0 += kern.px) {
+                kern.tile(scratch + x0, tap_off, 9, ic_stride, cin, wb, tile);
+                int n_x = p->ow - x0 < kern.px ? p->ow - x0 : kern.px;
                 for (int o = 0; o < n_oc; o++) {
                     int oc = b * NN_CONV_OB + o;
                     size_t at = oc * out_plane + (size_t)y * p->ow + x0;
                     float *dst = out + at;
-                    const float *acc = tile + o * NN_CONV_TILE;
+                    const float *acc = tile + o * kern.px;
                     const float bo = bias[oc];
                     /* the product is computed unconditionally, so the choice is a select
                      * and the loops vectorise (a conditional multiply may trap) */

@@ -1,14 +1,12 @@
 /* C path of nn_conv_wino: per row of tiles, the input transform of every tile and channel
  * into 16 planes, then 16 matrix products (output block x input channels x tiles) by the
- * shared 8 x 32 kernel, then the output transform with bias, activation and residual. */
+ * shared tile kernel, then the output transform with bias, activation and residual. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ops/nn_conv_kernel.h"
 #include "ops/nn_conv_wino.h"
-
-#define TILE_FLOATS (NN_CONV_OB * NN_CONV_TILE)
 
 size_t nn_conv_wino_packed_count(int cout, int cin)
 {
@@ -49,10 +47,12 @@ static void nn_conv_wino_cpu(const void *params, WeftTensor *const *t, int r0, i
 {
     const OpNnConvWinoParams *p = params;
     const int cin = p->cin, h = p->h, w = p->w, cout = p->cout;
-    const int tw = (w + 1) / 2, tw_pad = nn_round_up(tw, NN_CONV_TILE);
+    const NnConvKernel kern = nn_conv_kernel();
+    const int tile_floats = NN_CONV_OB * kern.px;
+    const int tw = (w + 1) / 2, tw_pad = nn_round_up(tw, kern.px);
     const int blocks = nn_round_up(cout, NN_CONV_OB) / NN_CONV_OB;
-    const int chunks = tw_pad / NN_CONV_TILE;
-    /* M holds the kernel's 8 x 32 tiles as they come: [xi][block][chunk][8][32] */
+    const int chunks = tw_pad / kern.px;
+    /* M holds the kernel's tiles as they come: [xi][block][chunk][8][px] */
     const size_t v_plane = (size_t)cin * tw_pad, m_plane = (size_t)blocks * NN_CONV_OB * tw_pad;
     float *v = aligned_alloc(64, ((16 * v_plane + 16) * sizeof(float) + 63) & ~(size_t)63);
     float *m = aligned_alloc(64, ((16 * m_plane) * sizeof(float) + 63) & ~(size_t)63);
@@ -135,23 +135,21 @@ static void nn_conv_wino_cpu(const void *params, WeftTensor *const *t, int r0, i
         for (int xi = 0; xi < 16; xi++)
             for (int b = 0; b < blocks; b++) {
                 const float *ub = u + ((size_t)xi * blocks + b) * cin * NN_CONV_OB;
-                for (int x0 = 0; x0 < tw; x0 += NN_CONV_TILE)
-                    nn_conv_tile(v + xi * v_plane + x0, &zero_tap, 1, (size_t)tw_pad, cin, ub,
-                                 m + xi * m_plane +
-                                     ((size_t)b * chunks + x0 / NN_CONV_TILE) * TILE_FLOATS);
+                for (int x0 = 0; x0 < tw; x0 += kern.px)
+                    kern.tile(v + xi * v_plane + x0, &zero_tap, 1, (size_t)tw_pad, cin, ub,
+                           m + xi * m_plane + ((size_t)b * chunks + x0 / kern.px) * tile_floats);
             }
         /* output transform Y = A^T M A, bias, activation, residual: per output channel
-         * and chunk of 32 tiles, every M_xi is a run of consecutive tiles */
+         * and chunk of px tiles, every M_xi is a run of consecutive tiles */
         for (int oc = 0; oc < cout; oc++) {
             float *y0 = row, *y1 = row + 2 * tw_pad; /* the two output rows, interleaved */
-            for (int x0 = 0; x0 < tw; x0 += NN_CONV_TILE) {
-                size_t at_m =
-                    ((size_t)(oc / NN_CONV_OB) * chunks + x0 / NN_CONV_TILE) * TILE_FLOATS +
-                    (size_t)(oc % NN_CONV_OB) * NN_CONV_TILE;
+            for (int x0 = 0; x0 < tw; x0 += kern.px) {
+                size_t at_m = ((size_t)(oc / NN_CONV_OB) * chunks + x0 / kern.px) * tile_floats +
+                              (size_t)(oc % NN_CONV_OB) * kern.px;
                 const float *mx[16];
                 for (int xi = 0; xi < 16; xi++)
                     mx[xi] = m + xi * m_plane + at_m;
-                int n = tw - x0 < NN_CONV_TILE ? tw - x0 : NN_CONV_TILE;
+                int n = tw - x0 < kern.px ? tw - x0 : kern.px;
                 for (int i = 0; i < n; i++) {
                     float s0[4], s1[4];
                     for (int c = 0; c < 4; c++) {

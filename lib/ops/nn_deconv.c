@@ -50,7 +50,8 @@ static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int 
 {
     const OpNnDeconvParams *p = params;
     const int cin = p->cin, w = p->w, h = p->h, ow = 2 * w, oh = 2 * h;
-    const int tiles_w = nn_round_up(w, NN_CONV_TILE);
+    const NnConvKernel kern = nn_conv_kernel();
+    const int tiles_w = nn_round_up(w, kern.px);
     const int row_len = tiles_w + 2; /* q[j] = in[j - 1] */
     const size_t ic_stride = (size_t)2 * row_len;
     const int blocks = nn_round_up(p->cout, NN_CONV_OB) / NN_CONV_OB;
@@ -62,7 +63,7 @@ static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int 
                 tap_off[px][a * 2 + b] = a * row_len + 1 + tap_d(px, b);
     float *scratch =
         aligned_alloc(64, ((size_t)cin * ic_stride * sizeof(float) + 63) & ~(size_t)63);
-    float *tile = aligned_alloc(64, 2 * NN_CONV_OB * NN_CONV_TILE * sizeof(float));
+    float *tile = aligned_alloc(64, 2 * NN_CONV_OB * NN_CONV_TILE_MAX * sizeof(float));
     if (!scratch || !tile) {
         free(scratch);
         free(tile);
@@ -88,20 +89,20 @@ static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int 
         for (int b = 0; b < blocks; b++) {
             int n_oc =
                 p->cout - b * NN_CONV_OB < NN_CONV_OB ? p->cout - b * NN_CONV_OB : NN_CONV_OB;
-            for (int x0 = 0; x0 < w; x0 += NN_CONV_TILE) {
+            for (int x0 = 0; x0 < w; x0 += kern.px) {
                 for (int px = 0; px < 2; px++) {
                     const float *wb =
                         wp + (size_t)(py * 2 + px) * par_size + (size_t)b * cin * 4 * NN_CONV_OB;
-                    nn_conv_tile(scratch + x0, tap_off[px], 4, ic_stride, cin, wb,
-                                 tile + px * NN_CONV_OB * NN_CONV_TILE);
+                    kern.tile(scratch + x0, tap_off[px], 4, ic_stride, cin, wb,
+                           tile + px * NN_CONV_OB * kern.px);
                 }
-                int n_x = w - x0 < NN_CONV_TILE ? w - x0 : NN_CONV_TILE;
+                int n_x = w - x0 < kern.px ? w - x0 : kern.px;
                 for (int o = 0; o < n_oc; o++) {
                     int oc = b * NN_CONV_OB + o;
                     float *dst = out + oc * out_plane + (size_t)oy * ow + 2 * x0;
                     for (int x = 0; x < n_x; x++)
                         for (int px = 0; px < 2; px++) {
-                            float v = tile[(px * NN_CONV_OB + o) * NN_CONV_TILE + x] + bias[oc];
+                            float v = tile[(px * NN_CONV_OB + o) * kern.px + x] + bias[oc];
                             if (p->act && v < 0.0f)
                                 v = p->act == 1 ? 0.0f : v * p->slope;
                             dst[2 * x + px] = v;

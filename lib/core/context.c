@@ -12,6 +12,7 @@
 #include "gpu/gpu_device.h"
 #include "nn/nn_rife.h"
 #include "synth/shutter.h"
+#include "weft/weft_vulkan.h"
 
 const char *weft_version(void)
 {
@@ -44,13 +45,9 @@ static int open_device(WeftContext *c)
     return err;
 }
 
-int weft_open(WeftContext **out, const WeftSettings *s)
+/* weft_open and weft_open_vulkan: vk NULL = the device the settings choose. */
+static int open_context(WeftContext **out, const WeftSettings *s, const WeftVulkanDevice *vk)
 {
-    if (!out)
-        return -EINVAL;
-    *out = NULL;
-    if (!s)
-        return -EINVAL;
     WeftContext *c = calloc(1, sizeof(*c));
     if (!c)
         return -ENOMEM;
@@ -59,7 +56,7 @@ int weft_open(WeftContext **out, const WeftSettings *s)
     int err = settings_validate(s, &c->log);
     if (err < 0)
         goto fail;
-    err = open_device(c);
+    err = vk ? gpu_device_create_external(&c->dev, &c->log, vk) : open_device(c);
     if (err < 0)
         goto fail;
     log_verbose(&c->log, "device: %s", c->dev->name);
@@ -76,6 +73,31 @@ int weft_open(WeftContext **out, const WeftSettings *s)
 fail:
     weft_close(&c);
     return err;
+}
+
+int weft_open(WeftContext **out, const WeftSettings *s)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!s)
+        return -EINVAL;
+    return open_context(out, s, NULL);
+}
+
+int weft_open_vulkan(WeftContext **out, const WeftSettings *s, const WeftVulkanDevice *vk)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!s)
+        return -EINVAL;
+    if (!vk) {
+        Log log = {.callback = s->log, .opaque = s->log_opaque, .level = s->log_level};
+        log_error(&log, "weft_open_vulkan: invalid argument: 'vk != NULL' is false");
+        return -EINVAL;
+    }
+    return open_context(out, s, vk);
 }
 
 void weft_close(WeftContext **pc)

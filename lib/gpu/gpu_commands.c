@@ -279,7 +279,13 @@ int gpu_cmd_flush(GpuContext *g)
             .commandBufferCount = 1,
             .pCommandBuffers = &g->cmd,
         };
-        err = gpu_check(g, vkQueueSubmit(g->queue, 1, &submit, g->fence), "vkQueueSubmit");
+        /* a shared queue: the caller's lock makes this thread its only user meanwhile */
+        if (g->lock_queue)
+            g->lock_queue(g->lock_opaque, g->queue_family, g->queue_index);
+        VkResult r = vkQueueSubmit(g->queue, 1, &submit, g->fence);
+        if (g->unlock_queue)
+            g->unlock_queue(g->lock_opaque, g->queue_family, g->queue_index);
+        err = gpu_check(g, r, "vkQueueSubmit");
         if (err >= 0)
             err = gpu_check(g, vkWaitForFences(g->device, 1, &g->fence, VK_TRUE, UINT64_MAX),
                             "vkWaitForFences");

@@ -5,6 +5,7 @@
 
 #include "gpu/gpu_device.h"
 #include "gpu/gpu_internal.h"
+#include "weft/weft_vulkan.h"
 
 static int gpu_tensor_create(Device *d, WeftTensor *t)
 {
@@ -110,8 +111,11 @@ static void gpu_destroy(Device *d)
     GpuContext *g = d->priv;
     if (g) {
         if (g->device) {
+            /* flushing waits for our last submission; waiting for the whole device would
+             * need every queue of a shared device, which are the caller's */
             gpu_cmd_flush(g);
-            vkDeviceWaitIdle(g->device);
+            if (!g->external)
+                vkDeviceWaitIdle(g->device);
         }
         gpu_commands_uninit(g);
         gpu_pipelines_uninit(g);
@@ -137,11 +141,26 @@ static const DeviceImpl gpu_impl = {
     .destroy = gpu_destroy,
 };
 
-int gpu_device_create(Device **out, Log *log, int index, const char *name_filter)
+/* The Device over g once g has an instance and a device (ours or the caller's). */
+static int finish_create(Device *d, GpuContext *g)
 {
-    if (!out || index < -1)
-        return -EINVAL;
-    *out = NULL;
+    gpu_memory_init(g);
+    int err = gpu_pipelines_init(g);
+    if (err < 0 || (err = gpu_commands_init(g)) < 0)
+        return err;
+    snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
+    log_verbose(d->log, "vulkan: using %s (Vulkan %u.%u, %s%s)%s", d->name,
+                VK_API_VERSION_MAJOR(g->props.apiVersion),
+                VK_API_VERSION_MINOR(g->props.apiVersion),
+                g->direct_host_access ? "mapped tensors" : "staging transfers",
+                g->push_descriptor_set ? ", push descriptors" : "",
+                g->external ? ": the caller's device, shared (no instance or device of our own)"
+                            : "");
+    return 0;
+}
+
+static int alloc_device(Device **out, Log *log)
+{
     Device *d = calloc(1, sizeof(*d));
     GpuContext *g = calloc(1, sizeof(*g));
     if (!d || !g) {
@@ -153,23 +172,44 @@ int gpu_device_create(Device **out, Log *log, int index, const char *name_filter
     d->log = log;
     d->priv = g;
     g->log = log;
-    int err = gpu_instance_create(g, index, name_filter);
-    if (err < 0)
-        goto fail;
-    gpu_memory_init(g);
-    if ((err = gpu_pipelines_init(g)) < 0 || (err = gpu_commands_init(g)) < 0)
-        goto fail;
-    snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
-    log_verbose(log, "vulkan: using %s (Vulkan %u.%u, %s%s)", d->name,
-                VK_API_VERSION_MAJOR(g->props.apiVersion),
-                VK_API_VERSION_MINOR(g->props.apiVersion),
-                g->direct_host_access ? "mapped tensors" : "staging transfers",
-                g->push_descriptor_set ? ", push descriptors" : "");
     *out = d;
     return 0;
-fail:
-    gpu_destroy(d);
-    return err;
+}
+
+int gpu_device_create(Device **out, Log *log, int index, const char *name_filter)
+{
+    if (!out || index < -1)
+        return -EINVAL;
+    *out = NULL;
+    Device *d;
+    int err = alloc_device(&d, log);
+    if (err < 0)
+        return err;
+    if ((err = gpu_instance_create(d->priv, index, name_filter)) < 0 ||
+        (err = finish_create(d, d->priv)) < 0) {
+        gpu_destroy(d);
+        return err;
+    }
+    *out = d;
+    return 0;
+}
+
+int gpu_device_create_external(Device **out, Log *log, const WeftVulkanDevice *vk)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    CHECK_ARG(log, vk != NULL);
+    Device *d;
+    int err = alloc_device(&d, log);
+    if (err < 0)
+        return err;
+    if ((err = gpu_instance_adopt(d->priv, vk)) < 0 || (err = finish_create(d, d->priv)) < 0) {
+        gpu_destroy(d);
+        return err;
+    }
+    *out = d;
+    return 0;
 }
 
 int gpu_device_validation_errors(const Device *d)

@@ -20,6 +20,11 @@
  * when d is not a Vulkan device or the layer is not enabled. */
 int gpu_device_validation_errors(const Device *d);
 
+/* A Vulkan device over the caller's VkDevice (weft_open_vulkan; requirements and errors in
+ * include/weft/weft_vulkan.h). The caller's instance and device are never destroyed. */
+struct WeftVulkanDevice;
+int gpu_device_create_external(Device **out, Log *log, const struct WeftVulkanDevice *vk);
+
 /* 1 when d is a Vulkan device that runs on the CPU (VK_PHYSICAL_DEVICE_TYPE_CPU, such as
  * Mesa's lavapipe), 0 for other Vulkan devices, -1 when d is not a Vulkan device. Such a
  * device computes correctly but is several times slower than the C path (measured with

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gpu/gpu_internal.h"
+#include "weft/weft_vulkan.h"
 
 #define MAX_PHYSICAL_DEVICES 16
 #define MAX_QUEUE_FAMILIES 16
@@ -342,8 +343,101 @@ int gpu_instance_create(GpuContext *g, int index, const char *name_filter)
     return err;
 }
 
+static int extension_listed(const WeftVulkanDevice *vk, const char *name)
+{
+    for (int i = 0; i < vk->num_enabled_extensions; i++)
+        if (!strcmp(vk->enabled_extensions[i], name))
+            return 1;
+    return 0;
+}
+
+static int is_physical_device_of(VkInstance instance, VkPhysicalDevice pd)
+{
+    VkPhysicalDevice devices[MAX_PHYSICAL_DEVICES];
+    uint32_t n = MAX_PHYSICAL_DEVICES;
+    VkResult r = vkEnumeratePhysicalDevices(instance, &n, devices);
+    if (r != VK_SUCCESS && r != VK_INCOMPLETE)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (devices[i] == pd)
+            return 1;
+    return 0;
+}
+
+int gpu_instance_adopt(GpuContext *g, const WeftVulkanDevice *vk)
+{
+    CHECK_ARG(g->log, vk->instance != VK_NULL_HANDLE);
+    CHECK_ARG(g->log, vk->physical_device != VK_NULL_HANDLE);
+    CHECK_ARG(g->log, vk->device != VK_NULL_HANDLE);
+    CHECK_ARG(g->log, vk->num_enabled_extensions >= 0);
+    CHECK_ARG(g->log, vk->enabled_extensions || vk->num_enabled_extensions == 0);
+    for (int i = 0; i < vk->num_enabled_extensions; i++)
+        CHECK_ARG(g->log, vk->enabled_extensions[i] != NULL);
+    CHECK_ARG(g->log, !vk->lock_queue == !vk->unlock_queue);
+    /* Our calls go through the loader we link; handles of another loader would be
+     * dispatched through tables we do not know. */
+    if (vk->get_instance_proc_addr && vk->get_instance_proc_addr != vkGetInstanceProcAddr) {
+        log_error(g->log, "vulkan: the caller's device was made through another Vulkan loader "
+                          "(get_instance_proc_addr is not the system loader's); libweft can "
+                          "only share devices made through the system loader");
+        return -ENOTSUP;
+    }
+    if (!is_physical_device_of(vk->instance, vk->physical_device)) {
+        log_error(g->log, "vulkan: the caller's physical device is not one of its instance's");
+        return -EINVAL;
+    }
+    VkQueueFamilyProperties families[MAX_QUEUE_FAMILIES];
+    uint32_t num_families = MAX_QUEUE_FAMILIES;
+    vkGetPhysicalDeviceQueueFamilyProperties(vk->physical_device, &num_families, families);
+    if (vk->queue_family >= num_families ||
+        vk->queue_index >= families[vk->queue_family].queueCount) {
+        log_error(g->log, "vulkan: the caller's device has no queue %u of family %u (%u families)",
+                  vk->queue_index, vk->queue_family, num_families);
+        return -EINVAL;
+    }
+    vkGetPhysicalDeviceProperties(vk->physical_device, &g->props);
+    if (g->props.apiVersion < VK_API_VERSION_1_1) {
+        log_error(g->log, "vulkan: the caller's device %s supports Vulkan %u.%u; libweft needs 1.1",
+                  g->props.deviceName, VK_API_VERSION_MAJOR(g->props.apiVersion),
+                  VK_API_VERSION_MINOR(g->props.apiVersion));
+        return -ENOTSUP;
+    }
+    if (!(families[vk->queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT)) {
+        log_error(g->log, "vulkan: queue family %u of the caller's device %s cannot run compute",
+                  vk->queue_family, g->props.deviceName);
+        return -ENOTSUP;
+    }
+
+    g->external = 1;
+    g->instance = vk->instance;
+    g->physical = vk->physical_device;
+    g->device = vk->device;
+    g->queue_family = vk->queue_family;
+    g->queue_index = vk->queue_index;
+    g->timestamp_bits = families[vk->queue_family].timestampValidBits;
+    g->lock_queue = vk->lock_queue;
+    g->unlock_queue = vk->unlock_queue;
+    g->lock_opaque = vk->lock_opaque;
+    vkGetPhysicalDeviceMemoryProperties(g->physical, &g->memory_props);
+    vkGetDeviceQueue(g->device, g->queue_family, g->queue_index, &g->queue);
+    /* an extension may only be used when the caller enabled it on its device */
+    if (extension_listed(vk, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME) &&
+        !env_flag("WEFT_GPU_DESCRIPTOR_POOL"))
+        g->push_descriptor_set = (PFN_vkCmdPushDescriptorSetKHR)vkGetDeviceProcAddr(
+            g->device, "vkCmdPushDescriptorSetKHR");
+    if (!g->push_descriptor_set)
+        log_verbose(g->log, "vulkan: no push descriptors; using a descriptor pool");
+    return 0;
+}
+
 void gpu_instance_destroy(GpuContext *g)
 {
+    if (g->external) {
+        /* the caller's: only forget them */
+        g->device = VK_NULL_HANDLE;
+        g->instance = VK_NULL_HANDLE;
+        return;
+    }
     if (g->device)
         vkDestroyDevice(g->device, NULL);
     g->device = VK_NULL_HANDLE;

@@ -47,6 +47,12 @@ typedef struct GpuContext {
     int lost; /* a Vulkan call failed in a way that leaves the device unusable */
 
     /* gpu_instance.c */
+    int external; /* instance and device are the caller's (weft_open_vulkan): never
+                     destroyed, waited idle or given layers by us */
+    void (*lock_queue)(void *opaque, uint32_t family, uint32_t index);
+    void (*unlock_queue)(void *opaque, uint32_t family, uint32_t index);
+    void *lock_opaque;
+    uint32_t queue_index;
     VkInstance instance;
     VkDebugUtilsMessengerEXT messenger;
     int validation;        /* the validation layer is enabled */
@@ -91,6 +97,10 @@ typedef struct GpuContext {
 
 /* gpu_instance.c */
 int gpu_instance_create(GpuContext *g, int index, const char *name_filter);
+/* Takes the caller's device (weft_open_vulkan) after checking it meets our requirements:
+ * -EINVAL for arguments that cannot be right, -ENOTSUP for a device we cannot run on. */
+struct WeftVulkanDevice;
+int gpu_instance_adopt(GpuContext *g, const struct WeftVulkanDevice *vk);
 void gpu_instance_destroy(GpuContext *g);
 const char *gpu_result_string(VkResult r);
 /* Logs a failed Vulkan call, marks the device lost when the result says so, and returns the

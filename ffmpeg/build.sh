@@ -163,6 +163,7 @@ mv "$out/vf_weft_options.h.tmp" "$out/vf_weft_options.h"
 install_if_changed "$out/vf_weft_options.h" "$src/libavfilter/vf_weft_options.h"
 install_if_changed "$here/vf_weft.c" "$src/libavfilter/vf_weft.c"
 install_if_changed "$source_root/include/weft/weft.h" "$tree/include/weft/weft.h"
+install_if_changed "$source_root/include/weft/weft_vulkan.h" "$tree/include/weft/weft_vulkan.h"
 
 # ---- 3. configure (once per cache folder) and build -------------------------------------
 obj="$tree/obj"

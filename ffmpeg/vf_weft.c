@@ -20,17 +20,29 @@
  * library in place (it takes its own copy, as for any caller), and output pictures the
  * library allocated become the frames' buffers.
  *
- * Vulkan frames (AV_PIX_FMT_VULKAN, e.g. after hwupload) are accepted: they are read back
- * to host memory for the library and its output is uploaded into frames of the input's
- * frames context. The library does not (yet) share FFmpeg's VkDevice, so this costs a
- * download and an upload per frame.
+ * Vulkan frames (AV_PIX_FMT_VULKAN, e.g. after hwupload) are accepted, and the library
+ * runs on FFmpeg's own VkDevice (weft_open_vulkan(): one device, no second instance) when
+ * the device option is auto (and FFmpeg's device is a hardware one: auto never picks a
+ * software device such as lavapipe, as in the library) or vulkan[:N|:NAME] (then FFmpeg's
+ * device is used whatever N or NAME say: the frames are there). device=cpu runs the C path.
+ * Pictures still cross through host memory: source frames are read back with FFmpeg's
+ * av_hwframe_transfer_data() for the library (whose pixel conversion is C code on the host)
+ * and its output is uploaded into frames of a pool on the same device. FFmpeg 5.1's Vulkan
+ * device has no queue locks (AVVulkanDeviceContext.lock_queue came with 6.0): the library
+ * submits to the last compute queue from this filter's thread, the thread that also runs
+ * FFmpeg's transfers for this chain.
  */
 
 #include <string.h>
 
 #include <weft/weft.h>
 
+#include "config.h"
 #include "libavutil/hwcontext.h"
+#if CONFIG_VULKAN
+#include <weft/weft_vulkan.h>
+#include "libavutil/hwcontext_vulkan.h"
+#endif
 #include "libavutil/imgutils.h"
 #include "libavutil/internal.h"
 #include "libavutil/opt.h"
@@ -52,6 +64,7 @@ typedef struct WeftFilterContext {
      * uploaded to the output link's frames context after it */
     int hw;
     enum AVPixelFormat sw_format;
+    int shared_device; /* the library runs on FFmpeg's VkDevice */
 
     AVFrame *held;      /* the last source frame, not yet given to the library */
     AVFrame *props;     /* properties (colour, aspect, side data) for output frames */
@@ -184,16 +197,78 @@ static int needs_input_rate(const WeftSettings *set)
     return set->fps.num == 0 && (speed_change || set->curve[0] || set->dup != WEFT_DUP_KEEP);
 }
 
-static int open_library(AVFilterContext *ctx)
+/* Opens the library on FFmpeg's Vulkan device (that of the input's frames). Returns 1 when
+ * opened, 0 when the library should choose its device itself, or an error. */
+static int open_on_ffmpeg_device(AVFilterContext *ctx, const AVHWFramesContext *frames)
+{
+#if CONFIG_VULKAN
+    WeftFilterContext *s = ctx->priv;
+    const AVVulkanDeviceContext *hwctx = frames->device_ctx->hwctx;
+    PFN_vkGetPhysicalDeviceProperties get_properties = NULL;
+    VkPhysicalDeviceProperties props = { 0 };
+    WeftVulkanDevice vk;
+    int err;
+
+    if (frames->device_ctx->type != AV_HWDEVICE_TYPE_VULKAN || s->settings.device == WEFT_DEVICE_CPU)
+        return 0;
+    if (hwctx->get_proc_addr)
+        get_properties = (PFN_vkGetPhysicalDeviceProperties)hwctx->get_proc_addr(
+            hwctx->inst, "vkGetPhysicalDeviceProperties");
+    if (get_properties)
+        get_properties(hwctx->phys_dev, &props);
+    if (s->settings.device == WEFT_DEVICE_AUTO && props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU) {
+        av_log(ctx, AV_LOG_VERBOSE, "FFmpeg's Vulkan device %s is a software device: "
+               "device=auto runs libweft's C path (device=vulkan shares the device).\n",
+               props.deviceName);
+        s->settings.device = WEFT_DEVICE_CPU; /* and no device of the library's own */
+        return 0;
+    }
+    if (hwctx->queue_family_comp_index < 0 || hwctx->nb_comp_queues < 1) {
+        av_log(ctx, AV_LOG_ERROR, "FFmpeg's Vulkan device has no compute queue.\n");
+        return AVERROR(ENOTSUP);
+    }
+    vk = (WeftVulkanDevice){
+        .instance               = hwctx->inst,
+        .physical_device        = hwctx->phys_dev,
+        .device                 = hwctx->act_dev,
+        .get_instance_proc_addr = hwctx->get_proc_addr,
+        .queue_family           = hwctx->queue_family_comp_index,
+        .queue_index            = hwctx->nb_comp_queues - 1,
+        .enabled_extensions     = hwctx->enabled_dev_extensions,
+        .num_enabled_extensions = hwctx->nb_enabled_dev_extensions,
+    };
+    err = weft_open_vulkan(&s->weft, &s->settings, &vk);
+    if (err == -ENOTSUP) {
+        /* the reason was logged by the library */
+        av_log(ctx, AV_LOG_WARNING, "libweft cannot run on FFmpeg's Vulkan device; it chooses "
+               "a device of its own.\n");
+        return 0;
+    }
+    if (err < 0) {
+        av_log(ctx, AV_LOG_ERROR, "Cannot open libweft on FFmpeg's Vulkan device: %s\n",
+               weft_strerror(err));
+        return err;
+    }
+    s->shared_device = 1;
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+/* frames: the input's Vulkan frames context, or NULL for software frames. */
+static int open_library(AVFilterContext *ctx, const AVHWFramesContext *frames)
 {
     WeftFilterContext *s = ctx->priv;
-    int err = weft_open(&s->weft, &s->settings);
-    if (err < 0) {
+    int err = frames ? open_on_ffmpeg_device(ctx, frames) : 0;
+    if (err < 0)
+        return err;
+    if (err == 0 && (err = weft_open(&s->weft, &s->settings)) < 0) {
         av_log(ctx, AV_LOG_ERROR, "Cannot open libweft: %s\n", weft_strerror(err));
         return err; /* weft errors are negative errno values, as AVERROR() */
     }
-    av_log(ctx, AV_LOG_VERBOSE, "libweft %s on %s\n", weft_version(),
-           weft_device_name(s->weft));
+    av_log(ctx, AV_LOG_VERBOSE, "libweft %s on %s%s\n", weft_version(),
+           weft_device_name(s->weft), s->shared_device ? " (FFmpeg's Vulkan device, shared)" : "");
     return 0;
 }
 
@@ -238,10 +313,11 @@ static av_cold int init(AVFilterContext *ctx)
     if (!s->props)
         return AVERROR(ENOMEM);
     /* A speed change or a curve without fps plays at the input's rate, which is known only
-     * once the input link is configured: the library is opened there. */
-    if (needs_input_rate(&s->settings))
+     * once the input link is configured: the library is opened there. So it is when it may
+     * run on a Vulkan device: that of the input's frames, if they are Vulkan frames. */
+    if (needs_input_rate(&s->settings) || s->settings.device != WEFT_DEVICE_CPU)
         return 0;
-    return open_library(ctx);
+    return open_library(ctx, NULL);
 }
 
 static av_cold void uninit(AVFilterContext *ctx)
@@ -304,21 +380,22 @@ static int config_output(AVFilterLink *outlink)
                av_get_pix_fmt_name(s->sw_format), s->hw ? " (in Vulkan frames)" : "");
         return AVERROR(EINVAL);
     }
-    if (!s->weft) {
-        /* deferred by init(): the output plays at the input's rate */
-        if (inlink->frame_rate.num <= 0 || inlink->frame_rate.den <= 0) {
+    if (!s->weft && needs_input_rate(set)) {
+        /* the output plays at the input's rate */
+        AVRational rate = inlink->frame_rate;
+        if (rate.num <= 0 || rate.den <= 0) {
             av_log(ctx, AV_LOG_ERROR, "speed/curve without fps needs a known input frame "
                    "rate; give fps.\n");
             return AVERROR(EINVAL);
         }
-        AVRational rate = inlink->frame_rate;
         /* dup smooth/drop alone: the input's rate x factor, as without it */
         if (s->settings.speed.num == s->settings.speed.den && !s->settings.curve[0])
             rate = av_mul_q(rate, (AVRational){ set->factor, 1 });
         s->settings.fps = (WeftRational){ rate.num, rate.den };
-        if ((err = open_library(ctx)) < 0)
-            return err;
     }
+    if (!s->weft && (err = open_library(ctx, s->hw ? (const AVHWFramesContext *)
+                                                     inlink->hw_frames_ctx->data : NULL)) < 0)
+        return err;
     if (set->fps.num > 0) {
         /* the settings table keeps fps within 32 bits */
         outlink->frame_rate = (AVRational){ (int)set->fps.num, (int)set->fps.den };
@@ -559,8 +636,9 @@ fail:
     return err;
 }
 
-/* Vulkan frames: the library works on host pictures (it does not share FFmpeg's Vulkan
- * device), so source frames are read back and output frames uploaded. */
+/* Vulkan frames: the library takes and returns host pictures (its pixel conversion runs on
+ * the host, even when it computes on FFmpeg's device), so source frames are read back and
+ * output frames uploaded. */
 static int download_frame(AVFilterContext *ctx, AVFrame **frame)
 {
     WeftFilterContext *s = ctx->priv;

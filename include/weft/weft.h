@@ -10,6 +10,7 @@
  *   take no context (weft_default_settings, weft_settings_set, weft_strerror, the
  *   picture helpers) are thread-safe.
  * - Every entry point checks its arguments and returns -EINVAL (logged) on misuse.
+ * - Running on an application's own VkDevice: weft_open_vulkan() in weft/weft_vulkan.h.
  */
 #ifndef WEFT_WEFT_H
 #define WEFT_WEFT_H

@@ -223,6 +223,9 @@ static int open_on_ffmpeg_device(AVFilterContext *ctx, const AVHWFramesContext *
         s->settings.device = WEFT_DEVICE_CPU; /* and no device of the library's own */
         return 0;
     }
+    if (s->settings.device > 0 || s->settings.device_name[0])
+        av_log(ctx, AV_LOG_VERBOSE, "The frames are on FFmpeg's Vulkan device %s: libweft "
+               "runs there, not on the device the device option names.\n", props.deviceName);
     if (hwctx->queue_family_comp_index < 0 || hwctx->nb_comp_queues < 1) {
         av_log(ctx, AV_LOG_ERROR, "FFmpeg's Vulkan device has no compute queue.\n");
         return AVERROR(ENOTSUP);

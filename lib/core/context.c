@@ -11,6 +11,7 @@
 #include "core/stabilize.h"
 #include "gpu/gpu_device.h"
 #include "nn/nn_rife.h"
+#include "placebo/placebo_convert.h"
 #include "synth/shutter.h"
 #include "weft/weft_vulkan.h"
 
@@ -45,6 +46,19 @@ static int open_device(WeftContext *c)
     return err;
 }
 
+/* On a Vulkan device, the picture conversions go through libplacebo when it takes the
+ * device; otherwise (or with WEFT_PLACEBO=0 in the environment) the C conversions serve. */
+static void open_placebo(WeftContext *c)
+{
+    const char *env = getenv("WEFT_PLACEBO");
+    if (strcmp(c->dev->impl->kind, "vulkan") || (env && !strcmp(env, "0")))
+        return;
+    int err = placebo_convert_create(&c->placebo, c->dev, &c->log);
+    if (err < 0)
+        log_verbose(&c->log, "picture conversions on the host (libplacebo: %s)",
+                    weft_strerror(err));
+}
+
 /* weft_open and weft_open_vulkan: vk NULL = the device the settings choose. */
 static int open_context(WeftContext **out, const WeftSettings *s, const WeftVulkanDevice *vk)
 {
@@ -60,6 +74,7 @@ static int open_context(WeftContext **out, const WeftSettings *s, const WeftVulk
     if (err < 0)
         goto fail;
     log_verbose(&c->log, "device: %s", c->dev->name);
+    open_placebo(c);
     if (s->method == WEFT_METHOD_RIFE &&
         (err = nn_rife_create(&c->rife, c->dev, &c->log, s->model)) < 0)
         goto fail;
@@ -109,6 +124,7 @@ void weft_close(WeftContext **pc)
     stab_stage_destroy(&c->stab);
     pair_release(&c->pair);
     nn_rife_destroy(&c->rife);
+    placebo_convert_destroy(&c->placebo); /* before the device it imported */
     device_destroy(&c->dev);
     free(c);
     *pc = NULL;
@@ -195,8 +211,13 @@ fail:
 int pair_load(WeftContext *c, int slot, const WeftPicture *pic)
 {
     PairState *p = &c->pair;
-    int err = 0;
-    if (p->frame[slot].host && p->luma[slot].host) { /* the C path: convert in place */
+    int err = -ENOTSUP;
+    if (c->placebo)
+        err = placebo_convert_load(c->placebo, pic, &p->frame[slot], &p->luma[slot]);
+    if (err != -ENOTSUP) {
+        /* done on the device (or failed there) */
+    } else if (p->frame[slot].host && p->luma[slot].host) { /* the C path: convert in place */
+        err = 0;
         convert_to_float(pic, p->frame[slot].host);
         convert_luma(pic->format, p->frame[slot].host, p->width, p->height, p->luma[slot].host);
     } else {
@@ -257,6 +278,18 @@ static int render_tensor(void *opaque, float t, WeftTensor *out)
 static int output_picture(WeftContext *c, const WeftTensor *result, WeftPicture *out)
 {
     PairState *p = &c->pair;
+    if (c->placebo && !result->host) {
+        int err = weft_picture_alloc(out, p->width, p->height, p->format);
+        if (err < 0)
+            return err;
+        err = placebo_convert_store(c->placebo, result, out);
+        if (err != -ENOTSUP) {
+            if (err < 0)
+                weft_picture_unref(out);
+            return err;
+        }
+        weft_picture_unref(out);
+    }
     /* the C path reads the result where it is */
     const float *planes = result->host ? result->host : p->host_planes;
     int err = result->host ? 0 : device_download(c->dev, result, p->host_planes);

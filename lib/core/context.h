@@ -35,6 +35,8 @@ struct WeftContext {
     struct Pipeline *pipeline;
     struct NnRife *rife;     /* method rife: the network, loaded by weft_open() */
     struct StabStage *stab;  /* stabilize: analysis, path and the stage before the pipeline */
+    struct PlaceboConvert *placebo; /* Vulkan path: picture conversions by libplacebo; NULL:
+                                     * the C conversions (lib/core/convert.c) */
 };
 
 /* Makes (or reuses) device storage for pictures of this size and format. */

@@ -6,6 +6,7 @@
 #include "gpu/gpu_device.h"
 #include "gpu/gpu_internal.h"
 #include "weft/weft_vulkan.h"
+#include "gpu/gpu_vulkan.h"
 
 static int gpu_tensor_create(Device *d, WeftTensor *t)
 {
@@ -226,4 +227,33 @@ int gpu_device_is_software(const Device *d)
         return -1;
     const GpuContext *g = d->priv;
     return g->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
+int gpu_device_vulkan(const Device *d, GpuVulkanHandles *out)
+{
+    if (!d || d->impl != &gpu_impl || !out)
+        return -EINVAL;
+    const GpuContext *g = d->priv;
+    *out = (GpuVulkanHandles){
+        .instance = g->instance,
+        .api_version = g->api_version,
+        .physical = g->physical,
+        .device = g->device,
+        .queue = g->queue,
+        .queue_family = g->queue_family,
+        .has_graphics_queue = g->has_graphics_queue,
+        .graphics_family = g->graphics_family,
+        .extensions = g->device_exts,
+        .num_extensions = (int)g->num_device_exts,
+        .timeline_semaphores = g->timeline_semaphores,
+        .external = g->external,
+    };
+    return 0;
+}
+
+VkBuffer gpu_tensor_buffer(const WeftTensor *t)
+{
+    if (!t || !t->dev || t->dev->impl != &gpu_impl || !t->gpu)
+        return VK_NULL_HANDLE;
+    return ((const GpuBuffer *)t->gpu)->buffer;
 }

@@ -194,6 +194,7 @@ static int create_instance(GpuContext *g)
         .enabledExtensionCount = num_exts,
         .ppEnabledExtensionNames = exts,
     };
+    g->api_version = api;
     VkResult r = vkCreateInstance(&info, NULL, &g->instance);
     if (r != VK_SUCCESS) {
         g->instance = VK_NULL_HANDLE;
@@ -293,9 +294,22 @@ static int has_device_extension(VkPhysicalDevice pd, const char *name)
     return found;
 }
 
+/* The first graphics-capable queue family, for libplacebo, which needs one (Debian 12's
+ * 4.208 asserts it) even though weft itself only computes. -1 if none. */
+static int find_graphics_family(VkPhysicalDevice pd)
+{
+    VkQueueFamilyProperties families[MAX_QUEUE_FAMILIES];
+    uint32_t n = MAX_QUEUE_FAMILIES;
+    vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, families);
+    for (uint32_t i = 0; i < n; i++)
+        if ((families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) && families[i].queueCount)
+            return (int)i;
+    return -1;
+}
+
 static int create_device(GpuContext *g)
 {
-    const char *exts[2];
+    const char **exts = g->device_exts;
     uint32_t num_exts = 0;
     /* WEFT_GPU_DESCRIPTOR_POOL=1 takes the path of drivers without push descriptors. */
     int push = has_device_extension(g->physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME) &&
@@ -305,20 +319,49 @@ static int create_device(GpuContext *g)
     /* A portability driver requires its subset extension to be enabled when it offers it. */
     if (has_device_extension(g->physical, "VK_KHR_portability_subset"))
         exts[num_exts++] = "VK_KHR_portability_subset";
+    /* Timeline semaphores: weft does not use them, but libplacebo refuses a device without
+     * them (the Vulkan-path picture conversions, lib/placebo). */
+    VkPhysicalDeviceTimelineSemaphoreFeatures timeline = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES,
+    };
+    if (has_device_extension(g->physical, VK_KHR_TIMELINE_SEMAPHORE_EXTENSION_NAME)) {
+        VkPhysicalDeviceFeatures2 query = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+            .pNext = &timeline,
+        };
+        vkGetPhysicalDeviceFeatures2(g->physical, &query);
+        if (timeline.timelineSemaphore)
+            exts[num_exts++] = VK_KHR_TIMELINE_SEMAPHORE_EXTENSION_NAME;
+    }
+    g->num_device_exts = num_exts;
+    g->timeline_semaphores = timeline.timelineSemaphore;
     float priority = 1.0f;
-    VkDeviceQueueCreateInfo queue_info = {
+    VkDeviceQueueCreateInfo queue_infos[2] = {{
         .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
         .queueFamilyIndex = g->queue_family,
         .queueCount = 1,
         .pQueuePriorities = &priority,
-    };
+    }};
+    uint32_t num_queues = 1;
+    int graphics = find_graphics_family(g->physical);
+    if (graphics >= 0 && (uint32_t)graphics != g->queue_family)
+        queue_infos[num_queues++] = (VkDeviceQueueCreateInfo){
+            .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+            .queueFamilyIndex = (uint32_t)graphics,
+            .queueCount = 1,
+            .pQueuePriorities = &priority,
+        };
+    g->has_graphics_queue = graphics >= 0;
+    g->graphics_family = graphics >= 0 ? (uint32_t)graphics : 0;
     VkDeviceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-        .queueCreateInfoCount = 1,
-        .pQueueCreateInfos = &queue_info,
+        .pNext = timeline.timelineSemaphore ? &timeline : NULL,
+        .queueCreateInfoCount = num_queues,
+        .pQueueCreateInfos = queue_infos,
         .enabledExtensionCount = num_exts,
         .ppEnabledExtensionNames = exts,
     };
+    timeline.pNext = NULL;
     VkResult r = vkCreateDevice(g->physical, &info, NULL, &g->device);
     if (r != VK_SUCCESS) {
         g->device = VK_NULL_HANDLE;

@@ -93,6 +93,14 @@ typedef struct GpuContext {
     int timed_dispatches;
     GpuOpTime *op_times;
     int num_op_times, max_op_times;
+
+    /* gpu_instance.c: what other users of this device (libplacebo) must be told about it */
+    uint32_t api_version;      /* the instance's */
+    const char *device_exts[4]; /* the device extensions enabled */
+    uint32_t num_device_exts;
+    int timeline_semaphores;   /* the timelineSemaphore feature is enabled */
+    int has_graphics_queue;    /* a graphics-capable queue was created (ours or an extra one) */
+    uint32_t graphics_family;
 } GpuContext;
 
 /* gpu_instance.c */

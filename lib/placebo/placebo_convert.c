@@ -379,9 +379,24 @@ static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
     return 0;
 }
 
+/* Sizes are shader variables, not literals, so that one compiled shader serves every
+ * picture size of a format (libplacebo caches it by its text). */
+typedef struct IntVar {
+    const char *name;
+    int value;
+} IntVar;
+
+#define MAX_VARS 8
+
 static int dispatch(PlaceboConvert *pc, const char *body, struct pl_shader_desc *descs,
-                    int num_descs, int gx, int gy, const char *what)
+                    int num_descs, const IntVar *ints, int num_ints, int gx, int gy,
+                    const char *what)
 {
+    struct pl_shader_var vars[MAX_VARS];
+    for (int i = 0; i < num_ints; i++) {
+        vars[i] = (struct pl_shader_var){.var = pl_var_int(ints[i].name), .data = &ints[i].value,
+                                         .dynamic = true};
+    }
     pl_shader sh = pl_dispatch_begin(pc->dp);
     bool ok = pl_shader_custom(sh, &(struct pl_custom_shader){
                                        .description = what,
@@ -390,6 +405,8 @@ static int dispatch(PlaceboConvert *pc, const char *body, struct pl_shader_desc 
                                        .output = PL_SHADER_SIG_NONE,
                                        .descriptors = descs,
                                        .num_descriptors = num_descs,
+                                       .variables = vars,
+                                       .num_variables = num_ints,
                                        .compute = true,
                                        .compute_group_size = {GROUP, GROUP},
                                    });
@@ -456,20 +473,15 @@ int placebo_convert_load(PlaceboConvert *pc, const WeftPicture *pic, WeftTensor 
     const float scale = 1.0f / (float)((1 << fi.bits) - 1);
     err = append(body, sizeof(body), &len,
                  "ivec2 wp_pos = ivec2(gl_GlobalInvocationID.xy);\n"
-                 "if (wp_pos.x < %d && wp_pos.y < %d) {\n",
-                 w, h);
+                 "if (wp_pos.x < wp_w && wp_pos.y < wp_h) {\n");
     for (int c = 0; err >= 0 && c < nc; c++) {
         ComponentPlace cp = component_place(&fi, pic->format, c);
-        char row[64];
-        if (flip[cp.plane])
-            snprintf(row, sizeof(row), "%d - (wp_pos.y >> %d)", plane_rows[cp.plane] - 1, cp.sh);
-        else
-            snprintf(row, sizeof(row), "wp_pos.y >> %d", cp.sh);
+        /* wp_flipP: 0, or the last row of a bottom-up plane (|0 - y| = y) */
         err = append(body, sizeof(body), &len,
                      "  precise float wp_v%d = float(texelFetch(plane%d, ivec2((wp_pos.x >> %d)"
-                     " * %d + %d, %s), 0).r) * " FLT ";\n"
-                     "  imageStore(stage, ivec2(wp_pos.x, %d + wp_pos.y), vec4(wp_v%d));\n",
-                     c, cp.plane, cp.sw, cp.step, cp.offset, row, scale, c * h, c);
+                     " * %d + %d, abs(wp_flip%d - (wp_pos.y >> %d))), 0).r) * " FLT ";\n"
+                     "  imageStore(stage, ivec2(wp_pos.x, %d * wp_h + wp_pos.y), vec4(wp_v%d));\n",
+                     c, cp.plane, cp.sw, cp.step, cp.offset, cp.plane, cp.sh, scale, c, c);
     }
     if (err >= 0 && fi.is_rgb)
         err = append(body, sizeof(body), &len,
@@ -482,8 +494,8 @@ int placebo_convert_load(PlaceboConvert *pc, const WeftPicture *pic, WeftTensor 
         err = append(body, sizeof(body), &len, "  wp_l = 0.5 + wp_v3 * (wp_l - 0.5);\n");
     if (err >= 0)
         err = append(body, sizeof(body), &len,
-                     "  imageStore(stage, ivec2(wp_pos.x, %d + wp_pos.y), vec4(wp_l));\n}\n",
-                     nc * h);
+                     "  imageStore(stage, ivec2(wp_pos.x, %d * wp_h + wp_pos.y), vec4(wp_l));\n}\n",
+                     nc);
     if (err < 0)
         return err;
 
@@ -500,7 +512,13 @@ int placebo_convert_load(PlaceboConvert *pc, const WeftPicture *pic, WeftTensor 
         .binding = {.object = pc->stage},
         .memory = PL_MEMORY_COHERENT,
     };
-    if ((err = dispatch(pc, body, descs, num_descs, w, h, "picture to float")) < 0)
+    static const char *const flip_names[MAX_PLANES] = {"wp_flip0", "wp_flip1", "wp_flip2",
+                                                       "wp_flip3"};
+    IntVar ints[2 + MAX_PLANES] = {{"wp_w", w}, {"wp_h", h}};
+    for (int p = 0; p < fi.planes; p++)
+        ints[2 + p] = (IntVar){flip_names[p], flip[p] ? plane_rows[p] - 1 : 0};
+    if ((err = dispatch(pc, body, descs, num_descs, ints, 2 + fi.planes, w, h,
+                        "picture to float")) < 0)
         return err;
     int row0[2] = {0, nc * h}, rows[2] = {nc * h, h};
     return stage_exchange(pc, 1, buffers, row0, rows, 2, w);
@@ -547,22 +565,22 @@ int placebo_convert_store(PlaceboConvert *pc, const WeftTensor *planes, WeftPict
         char body[SHADER_CHARS];
         size_t len = 0;
         err = append(body, sizeof(body), &len,
-                     "uvec2 wp_id = gl_GlobalInvocationID.xy;\n"
-                     "if (wp_id.x < %du && wp_id.y < %du) {\n"
+                     "ivec2 wp_id = ivec2(gl_GlobalInvocationID.xy);\n"
+                     "if (wp_id.x < wp_pitch && wp_id.y < wp_rows) {\n"
                      "  uint wp_word = 0u;\n"
                      "  for (int j = 0; j < %d; j++) {\n"
-                     "    int i = int(wp_id.x) * %d + j;\n"
-                     "    if (i >= %d) break;\n"
+                     "    int i = wp_id.x * %d + j;\n"
+                     "    if (i >= wp_samples) break;\n"
                      "    int px = i / %d, c = %d + i %% %d;\n"
                      "    precise float sum = 0.0;\n"
                      "    int count = 0;\n"
                      "    for (int dy = 0; dy < %d; dy++) {\n"
-                     "      int y = (int(wp_id.y) << %d) + dy;\n"
-                     "      if (y >= %d) break;\n"
+                     "      int y = (wp_id.y << %d) + dy;\n"
+                     "      if (y >= wp_h) break;\n"
                      "      for (int dx = 0; dx < %d; dx++) {\n"
                      "        int x = (px << %d) + dx;\n"
-                     "        if (x >= %d) break;\n"
-                     "        sum += texelFetch(stage, ivec2(x, c * %d + y), 0).r;\n"
+                     "        if (x >= wp_w) break;\n"
+                     "        sum += texelFetch(stage, ivec2(x, c * wp_h + y), 0).r;\n"
                      "        count++;\n"
                      "      }\n"
                      "    }\n"
@@ -571,19 +589,24 @@ int placebo_convert_store(PlaceboConvert *pc, const WeftTensor *planes, WeftPict
                      "    v = clamp(v, 0.0, " FLT ");\n"
                      "    wp_word |= uint(v) << (j * %d);\n"
                      "  }\n"
-                     "  words[wp_id.y * %du + wp_id.x] = wp_word;\n"
+                     "  words[wp_id.y * wp_pitch + wp_id.x] = wp_word;\n"
                      "}\n",
-                     pitch_words, plane_rows, per_word, per_word, samples, cp.step, first,
-                     cp.step, 1 << cp.sh, cp.sh, h, 1 << cp.sw, cp.sw, w, h, maxv, maxv,
-                     8 * bytes, pitch_words);
+                     per_word, per_word, cp.step, first, cp.step, 1 << cp.sh, cp.sh,
+                     1 << cp.sw, cp.sw, maxv, maxv, 8 * bytes);
         if (err < 0)
             return err;
+        /* The buffer's array has a size in the shader's text: a power of two, so that a
+         * few compiled shaders serve all picture sizes. */
         size_t size = (size_t)pitch_words * 4 * (size_t)plane_rows;
+        int capacity = 1024;
+        while ((size_t)capacity * 4 < size)
+            capacity *= 2;
         if (!pl_buf_recreate(pc->gpu, &pc->words[p],
-                             pl_buf_params(.size = size, .storable = true, .host_readable = true)))
+                             pl_buf_params(.size = (size_t)capacity * 4, .storable = true,
+                                           .host_readable = true)))
             return -EIO;
         struct pl_var var = {.name = "words", .type = PL_VAR_UINT, .dim_v = 1, .dim_m = 1,
-                             .dim_a = pitch_words * plane_rows};
+                             .dim_a = capacity};
         struct pl_buffer_var bvar = {.var = var, .layout = pl_std430_layout(0, &var)};
         struct pl_shader_desc descs[2] = {
             {
@@ -598,8 +621,10 @@ int placebo_convert_store(PlaceboConvert *pc, const WeftTensor *planes, WeftPict
                 .num_buffer_vars = 1,
             },
         };
-        if ((err = dispatch(pc, body, descs, 2, pitch_words, plane_rows, "float to picture")) <
-            0)
+        IntVar ints[5] = {{"wp_pitch", pitch_words}, {"wp_rows", plane_rows},
+                          {"wp_samples", samples}, {"wp_w", w}, {"wp_h", h}};
+        if ((err = dispatch(pc, body, descs, 2, ints, 5, pitch_words, plane_rows,
+                            "float to picture")) < 0)
             return err;
         /* blocks until the dispatch is done */
         if (!pl_buf_read(pc->gpu, pc->words[p], 0, out->data[p], size))

@@ -18,8 +18,7 @@ static inline float load_sample(const uint8_t *row, int i, int wide)
     return wide ? (float)((const uint16_t *)row)[i] : (float)row[i];
 }
 
-/* Maps component c to (plane, offset within a pixel, step between pixels, is_chroma). */
-static void component_layout(const WeftFormatInfo *fi, WeftPixelFormat f, int c, int *plane,
+void convert_component_layout(const WeftFormatInfo *fi, WeftPixelFormat f, int c, int *plane,
                              int *offset, int *step, int *chroma)
 {
     if (fi->planes == 1) {
@@ -64,7 +63,7 @@ void convert_to_float(const WeftPicture *pic, float *dst)
     const float scale = 1.0f / (float)((1 << fi.bits) - 1);
     for (int c = 0; c < fi.components; c++) {
         int plane, offset, step, chroma;
-        component_layout(&fi, pic->format, c, &plane, &offset, &step, &chroma);
+        convert_component_layout(&fi, pic->format, c, &plane, &offset, &step, &chroma);
         int sw = chroma ? fi.log2_chroma_w : 0, sh = chroma ? fi.log2_chroma_h : 0;
         for (int y = 0; y < h; y++) {
             const uint8_t *row = pic->data[plane] + (ptrdiff_t)(y >> sh) * pic->stride[plane];
@@ -140,7 +139,7 @@ void convert_from_float(const float *src, WeftPicture *pic)
     const float maxv = (float)((1 << fi.bits) - 1);
     for (int c = 0; c < fi.components; c++) {
         int plane, offset, step, chroma;
-        component_layout(&fi, pic->format, c, &plane, &offset, &step, &chroma);
+        convert_component_layout(&fi, pic->format, c, &plane, &offset, &step, &chroma);
         int sw = chroma ? fi.log2_chroma_w : 0, sh = chroma ? fi.log2_chroma_h : 0;
         int pw = -((-w) >> sw), ph = -((-h) >> sh);
         const float *in = src + (size_t)c * h * w;

@@ -7,6 +7,11 @@
 
 #include "weft/weft.h"
 
+/* Where component c of a format lives: its plane, its offset within a pixel and the step
+ * between pixels there (in samples), and whether it is chroma (subsampled by the format's
+ * log2_chroma_w/h). The Vulkan path's conversions (lib/placebo) read the same layout. */
+void convert_component_layout(const WeftFormatInfo *fi, WeftPixelFormat f, int c, int *plane,
+                              int *offset, int *step, int *chroma);
 /* Number of float planes convert_to_float writes for a format (components). */
 int convert_components(WeftPixelFormat format);
 /* dst: components * h * w floats. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/convert.h"
 #include "core/picture.h"
 #include "placebo/placebo_convert.h"
 
@@ -70,26 +71,19 @@ struct PlaceboConvert {
     VkSemaphore held, released;
 };
 
-/* Where component c of a pixel lives (the same mapping as lib/core/convert.c). */
+/* Where component c of a pixel lives: lib/core/convert.c's layout, with the chroma
+ * subsampling as shifts. */
 typedef struct ComponentPlace {
     int plane, offset, step, sw, sh;
 } ComponentPlace;
 
 static ComponentPlace component_place(const WeftFormatInfo *fi, WeftPixelFormat f, int c)
 {
-    ComponentPlace p = {.plane = c, .offset = 0, .step = 1};
-    if (fi->planes == 1) {
-        p.plane = 0;
-        p.offset = c;
-        p.step = fi->components;
-        return p;
-    }
-    if (f == WEFT_PIX_GBRP) /* planes are G, B, R; components are R, G, B */
-        p.plane = c == 0 ? 2 : c - 1;
-    if (!fi->is_rgb && (c == 1 || c == 2)) {
-        p.sw = fi->log2_chroma_w;
-        p.sh = fi->log2_chroma_h;
-    }
+    ComponentPlace p = {0};
+    int chroma;
+    convert_component_layout(fi, f, c, &p.plane, &p.offset, &p.step, &chroma);
+    p.sw = chroma ? fi->log2_chroma_w : 0;
+    p.sh = chroma ? fi->log2_chroma_h : 0;
     return p;
 }
 

@@ -53,10 +53,22 @@ int device_download(Device *d, const WeftTensor *t, float *dst)
     return d->impl->download(d, t, dst);
 }
 
+int device_supports(const Device *d, const OpInfo *op)
+{
+    return d && op &&
+           (!op->min_subgroup_size || !strcmp(d->impl->kind, "cpu") ||
+            d->subgroup_size >= op->min_subgroup_size);
+}
+
 int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors)
 {
     if (!d || !op || !params || !tensors)
         return -EINVAL;
+    if (!device_supports(d, op)) {
+        log_error(d->log, "op %s: this device has no subgroups of %d invocations with ballot",
+                  op->name, op->min_subgroup_size);
+        return -ENOSYS;
+    }
     for (int i = 0; i < op->num_tensors; i++) {
         if (!tensors[i] || tensors[i]->dev != d) {
             log_error(d->log, "op %s: tensor %d is missing or on another device", op->name, i);

@@ -33,6 +33,10 @@ struct Device {
     const DeviceImpl *impl;
     Log *log;
     char name[128];
+    /* Invocations per subgroup when compute shaders may use basic and ballot subgroup
+     * operations (ops with a subgroup shader variant pick it from this), else 0; 0 on the
+     * C path. */
+    int subgroup_size;
     void *priv;
 };
 
@@ -50,6 +54,8 @@ int device_upload(Device *d, WeftTensor *t, const float *src);
 int device_download(Device *d, const WeftTensor *t, float *dst);
 /* Checks tensor count/devices and runs the op; returns 0 or negative errno. */
 int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
+/* Whether d can run op (the C path runs every op; a shader may need subgroups). */
+int device_supports(const Device *d, const OpInfo *op);
 int device_finish(Device *d);
 
 #endif

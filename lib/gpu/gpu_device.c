@@ -150,6 +150,20 @@ static int finish_create(Device *d, GpuContext *g)
     if (err < 0 || (err = gpu_commands_init(g)) < 0)
         return err;
     snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
+    /* vkGetPhysicalDeviceProperties2 is core from instance version 1.1 (unknown for a
+     * caller's instance: no subgroup shaders there) */
+    if (g->api_version >= VK_API_VERSION_1_1) {
+        VkPhysicalDeviceSubgroupProperties subgroup = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+        VkPhysicalDeviceProperties2 props2 = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &subgroup};
+        vkGetPhysicalDeviceProperties2(g->physical, &props2);
+        const VkSubgroupFeatureFlags needed =
+            VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_BALLOT_BIT;
+        if ((subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+            (subgroup.supportedOperations & needed) == needed)
+            d->subgroup_size = (int)subgroup.subgroupSize;
+    }
     log_verbose(d->log, "vulkan: using %s (Vulkan %u.%u, %s%s)%s", d->name,
                 VK_API_VERSION_MAJOR(g->props.apiVersion),
                 VK_API_VERSION_MINOR(g->props.apiVersion),

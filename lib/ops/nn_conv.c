@@ -145,6 +145,28 @@ const OpInfo op_info_nn_conv = {
     .local = {64, 1, 1},
 };
 
+/* The subgroup variant (shaders/nn_conv_sg.comp): 16 pixels x 16 channels per invocation. */
+static void nn_conv_sg_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnConvParams *p = params;
+    int blocks = (p->cout + NN_CONV_OB - 1) / NN_CONV_OB;
+    grid[0] = (uint32_t)((p->ow + 15) / 16);
+    grid[1] = (uint32_t)p->oh;
+    grid[2] = (uint32_t)((blocks + 1) / 2);
+}
+
+const OpInfo op_info_nn_conv_sg = {
+    .name = "nn_conv_sg",
+    .num_tensors = 5,
+    .params_size = sizeof(OpNnConvParams),
+    .rows = nn_conv_rows,
+    .cpu = nn_conv_cpu,
+    .grid = nn_conv_sg_grid,
+    .local = {8, 8, 1},
+    .min_subgroup_size = 8,
+};
+
 int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
                    int act, float slope, WeftTensor *residual, int res_act, float res_slope,
                    WeftTensor *out)
@@ -171,8 +193,12 @@ int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *b
                         .has_res = residual != NULL,
                         .res_act = res_act,
                         .res_slope = res_slope};
+    /* the subgroup shader shares weights between 8 lanes of a subgroup */
+    const OpInfo *op = d->subgroup_size && device_supports(d, &op_info_nn_conv_sg)
+                           ? &op_info_nn_conv_sg
+                           : &op_info_nn_conv;
     /* without a residual, binding 3 is the input (never read) */
-    return device_run(d, &op_info_nn_conv, &p,
+    return device_run(d, op, &p,
                       (WeftTensor *[]){in, weights, bias, residual ? residual : in, out});
 }
 

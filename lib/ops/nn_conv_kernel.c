@@ -22,50 +22,50 @@ typedef float v4 __attribute__((vector_size(16)));
  * block: 12 accumulators + 3 input vectors + 1 broadcast weight = 16 registers, the whole
  * file of SSE/AVX2, so nothing spills to the stack (an 8 x 32 tile needs 32 ymm registers
  * for its accumulators alone). */
-#define DEFINE_TILE_4X3(NAME, V, ATTR)                                                         \
-    ATTR static void NAME(const float *src, const int *tap_off, int ntaps, size_t ic_stride,   \
-                          int cin, const float *w, float *out)                                 \
-    {                                                                                          \
-        enum { L = sizeof(V) / sizeof(float), PX = 3 * L };                                   \
-        for (int half = 0; half < 2; half++) {                                                 \
-            V a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};                      \
-            V c0 = {0}, c1 = {0}, c2 = {0}, d0 = {0}, d1 = {0}, d2 = {0};                      \
-            const float *wk = w + 4 * half;                                                    \
-            for (int ic = 0; ic < cin; ic++) {                                                 \
-                const float *s = src + (size_t)ic * ic_stride;                                 \
-                for (int t = 0; t < ntaps; t++, wk += NN_CONV_OB) {                            \
-                    V x0, x1, x2;                                                              \
-                    memcpy(&x0, s + tap_off[t], sizeof(V));                                    \
-                    memcpy(&x1, s + tap_off[t] + L, sizeof(V));                                \
-                    memcpy(&x2, s + tap_off[t] + 2 * L, sizeof(V));                            \
-                    a0 += x0 * wk[0];                                                          \
-                    a1 += x1 * wk[0];                                                          \
-                    a2 += x2 * wk[0];                                                          \
-                    b0 += x0 * wk[1];                                                          \
-                    b1 += x1 * wk[1];                                                          \
-                    b2 += x2 * wk[1];                                                          \
-                    c0 += x0 * wk[2];                                                          \
-                    c1 += x1 * wk[2];                                                          \
-                    c2 += x2 * wk[2];                                                          \
-                    d0 += x0 * wk[3];                                                          \
-                    d1 += x1 * wk[3];                                                          \
-                    d2 += x2 * wk[3];                                                          \
-                }                                                                              \
-            }                                                                                  \
-            float *o = out + (size_t)4 * half * PX; /* rows of PX floats, one per channel */   \
-            memcpy(o, &a0, sizeof(V));                                                         \
-            memcpy(o + L, &a1, sizeof(V));                                                     \
-            memcpy(o + 2 * L, &a2, sizeof(V));                                                 \
-            memcpy(o + PX, &b0, sizeof(V));                                                    \
-            memcpy(o + PX + L, &b1, sizeof(V));                                                \
-            memcpy(o + PX + 2 * L, &b2, sizeof(V));                                            \
-            memcpy(o + 2 * PX, &c0, sizeof(V));                                                \
-            memcpy(o + 2 * PX + L, &c1, sizeof(V));                                            \
-            memcpy(o + 2 * PX + 2 * L, &c2, sizeof(V));                                        \
-            memcpy(o + 3 * PX, &d0, sizeof(V));                                                \
-            memcpy(o + 3 * PX + L, &d1, sizeof(V));                                            \
-            memcpy(o + 3 * PX + 2 * L, &d2, sizeof(V));                                        \
-        }                                                                                      \
+#define DEFINE_TILE_4X3(NAME, V, ATTR)                                                             \
+    ATTR static void NAME(const float *src, const int *tap_off, int ntaps, size_t ic_stride,       \
+                          int cin, const float *w, float *out)                                     \
+    {                                                                                              \
+        enum { L = sizeof(V) / sizeof(float), PX = 3 * L };                                        \
+        for (int half = 0; half < 2; half++) {                                                     \
+            V a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};                          \
+            V c0 = {0}, c1 = {0}, c2 = {0}, d0 = {0}, d1 = {0}, d2 = {0};                          \
+            const float *wk = w + 4 * half;                                                        \
+            for (int ic = 0; ic < cin; ic++) {                                                     \
+                const float *s = src + (size_t)ic * ic_stride;                                     \
+                for (int t = 0; t < ntaps; t++, wk += NN_CONV_OB) {                                \
+                    V x0, x1, x2;                                                                  \
+                    memcpy(&x0, s + tap_off[t], sizeof(V));                                        \
+                    memcpy(&x1, s + tap_off[t] + L, sizeof(V));                                    \
+                    memcpy(&x2, s + tap_off[t] + 2 * L, sizeof(V));                                \
+                    a0 += x0 * wk[0];                                                              \
+                    a1 += x1 * wk[0];                                                              \
+                    a2 += x2 * wk[0];                                                              \
+                    b0 += x0 * wk[1];                                                              \
+                    b1 += x1 * wk[1];                                                              \
+                    b2 += x2 * wk[1];                                                              \
+                    c0 += x0 * wk[2];                                                              \
+                    c1 += x1 * wk[2];                                                              \
+                    c2 += x2 * wk[2];                                                              \
+                    d0 += x0 * wk[3];                                                              \
+                    d1 += x1 * wk[3];                                                              \
+                    d2 += x2 * wk[3];                                                              \
+                }                                                                                  \
+            }                                                                                      \
+            float *o = out + (size_t)4 * half * PX; /* rows of PX floats, one per channel */       \
+            memcpy(o, &a0, sizeof(V));                                                             \
+            memcpy(o + L, &a1, sizeof(V));                                                         \
+            memcpy(o + 2 * L, &a2, sizeof(V));                                                     \
+            memcpy(o + PX, &b0, sizeof(V));                                                        \
+            memcpy(o + PX + L, &b1, sizeof(V));                                                    \
+            memcpy(o + PX + 2 * L, &b2, sizeof(V));                                                \
+            memcpy(o + 2 * PX, &c0, sizeof(V));                                                    \
+            memcpy(o + 2 * PX + L, &c1, sizeof(V));                                                \
+            memcpy(o + 2 * PX + 2 * L, &c2, sizeof(V));                                            \
+            memcpy(o + 3 * PX, &d0, sizeof(V));                                                    \
+            memcpy(o + 3 * PX + L, &d1, sizeof(V));                                                \
+            memcpy(o + 3 * PX + 2 * L, &d2, sizeof(V));                                            \
+        }                                                                                          \
     }
 
 DEFINE_TILE_4X3(tile_4x12, v4, CONTRACT_ATTR)

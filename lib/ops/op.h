@@ -38,6 +38,9 @@ typedef struct OpInfo {
     /* Invocation counts in x, y, z for the shader (before dividing by local size). */
     void (*grid)(const void *params, WeftTensor *const *t, uint32_t grid[3]);
     uint32_t local[3];      /* the shader's local_size_x/y/z */
+    /* > 0: the shader uses subgroup operations (basic, ballot) and needs subgroups of at
+     * least this many invocations (Device.subgroup_size); other devices refuse the op. */
+    int min_subgroup_size;
 } OpInfo;
 
 /* All ops, for the op tests and the conformance runner; NULL-terminated. */

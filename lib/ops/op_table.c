@@ -46,6 +46,7 @@ const OpInfo *const op_table[] = {
     &op_info_occlusion,
     &op_info_synth_merge,
     &op_info_nn_conv,
+    &op_info_nn_conv_sg,
     &op_info_nn_conv_wino,
     &op_info_nn_deconv,
     &op_info_nn_unary,

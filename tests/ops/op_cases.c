@@ -397,9 +397,9 @@ static void make_anime_merge(CaseRng *r, int w, int h, OpCase *k)
 
 /* Network ops (lib/ops/nn_*.h): channel counts that are not multiples of the 8-channel
  * weight blocks, both strides, every activation, broadcast and scalar operands. */
-static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
+static void make_nn_conv_channels(CaseRng *r, int w, int h, OpCase *k, int max_cin, int max_cout)
 {
-    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13), s = rng_int(r, 1, 2);
+    int cin = rng_int(r, 1, max_cin), cout = rng_int(r, 1, max_cout), s = rng_int(r, 1, 2);
     OpNnConvParams p = {.cin = cin,
                         .h = h,
                         .w = w,
@@ -418,6 +418,17 @@ static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
     case_tensor(k, cout, p.oh, p.ow, -1, 1);
     case_tensor(k, cout, p.oh, p.ow, 0, 1);
+}
+
+static void make_nn_conv(CaseRng *r, int w, int h, OpCase *k)
+{
+    make_nn_conv_channels(r, w, h, k, 6, 13);
+}
+
+/* The subgroup shader works on pairs of 8-channel blocks: up to 5 blocks, odd counts. */
+static void make_nn_conv_sg(CaseRng *r, int w, int h, OpCase *k)
+{
+    make_nn_conv_channels(r, w, h, k, 9, 37);
 }
 
 static void make_nn_conv_wino(CaseRng *r, int w, int h, OpCase *k)
@@ -598,6 +609,7 @@ const OpCaseDef op_cases[] = {
     {"anime_tiles", 1e-4f, make_anime_tiles},
     {"anime_merge", 1e-5f, make_anime_merge},
     {"nn_conv", 1e-4f, make_nn_conv},
+    {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
     {"nn_conv_wino", 1e-4f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_unary", 1e-5f, make_nn_unary},

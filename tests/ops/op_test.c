@@ -360,6 +360,11 @@ int main(int argc, char **argv)
             failures++;
             continue;
         }
+        if (vulkan && !device_supports(gpu, op)) {
+            printf("skip %-20s needs subgroups of %d+ invocations with ballot\n", op->name,
+                   op->min_subgroup_size);
+            continue;
+        }
         if (bench)
             failures += bench_op(cpus[0], gpu, op, def);
         else if (vulkan)

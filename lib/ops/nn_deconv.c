@@ -94,7 +94,7 @@ static void nn_deconv_cpu(const void *params, WeftTensor *const *t, int r0, int 
                     const float *wb =
                         wp + (size_t)(py * 2 + px) * par_size + (size_t)b * cin * 4 * NN_CONV_OB;
                     kern.tile(scratch + x0, tap_off[px], 4, ic_stride, cin, wb,
-                           tile + px * NN_CONV_OB * kern.px);
+                              tile + px * NN_CONV_OB * kern.px);
                 }
                 int n_x = w - x0 < kern.px ? w - x0 : kern.px;
                 for (int o = 0; o < n_oc; o++) {
@@ -134,6 +134,29 @@ const OpInfo op_info_nn_deconv = {
     .local = {8, 8, 1},
 };
 
+/* The subgroup variant (shaders/nn_deconv_sg.comp): 16 pixels of one output parity x 16
+ * channels per invocation; a workgroup has one parity and one pair of blocks. */
+static void nn_deconv_sg_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnDeconvParams *p = params;
+    int blocks = (p->cout + NN_CONV_OB - 1) / NN_CONV_OB;
+    grid[0] = (uint32_t)((p->w + 15) / 16);
+    grid[1] = (uint32_t)p->h;
+    grid[2] = (uint32_t)((blocks + 1) / 2 * 4);
+}
+
+const OpInfo op_info_nn_deconv_sg = {
+    .name = "nn_deconv_sg",
+    .num_tensors = 4,
+    .params_size = sizeof(OpNnDeconvParams),
+    .rows = nn_deconv_rows,
+    .cpu = nn_deconv_cpu,
+    .grid = nn_deconv_sg_grid,
+    .local = {8, 8, 1},
+    .min_subgroup_size = 8,
+};
+
 int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
                  float slope, WeftTensor *out)
 {
@@ -144,5 +167,8 @@ int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bia
         return -EINVAL;
     OpNnDeconvParams p = {
         .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .act = act, .slope = slope};
-    return device_run(d, &op_info_nn_deconv, &p, (WeftTensor *[]){in, weights, bias, out});
+    const OpInfo *op = d->subgroup_size && device_supports(d, &op_info_nn_deconv_sg)
+                           ? &op_info_nn_deconv_sg
+                           : &op_info_nn_deconv;
+    return device_run(d, op, &p, (WeftTensor *[]){in, weights, bias, out});
 }

@@ -20,6 +20,9 @@ typedef struct OpNnDeconvParams {
 } OpNnDeconvParams;
 
 extern const OpInfo op_info_nn_deconv;
+/* The same op by a shader for devices with subgroups of 8+ invocations and ballot
+ * (Device.subgroup_size); op_nn_deconv() picks it there. */
+extern const OpInfo op_info_nn_deconv_sg;
 size_t nn_deconv_packed_count(int cout, int cin);
 /* w: [cout][cin][4][4]. */
 void nn_deconv_pack(const float *w, int cout, int cin, float *packed);

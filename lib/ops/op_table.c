@@ -49,6 +49,7 @@ const OpInfo *const op_table[] = {
     &op_info_nn_conv_sg,
     &op_info_nn_conv_wino,
     &op_info_nn_deconv,
+    &op_info_nn_deconv_sg,
     &op_info_nn_unary,
     &op_info_nn_pixel_shuffle,
     &op_info_nn_resize,

@@ -2,8 +2,10 @@
  * nn_conv_bench: one network layer's speed on a device, for tuning the conv kernels and
  * shaders without running a whole network.
  *
- *   nn_conv_bench cpu|vulkan conv|deconv CIN COUT WIDTH HEIGHT [STRIDE] [RUNS]
+ *   nn_conv_bench cpu|vulkan OP CIN COUT WIDTH HEIGHT [STRIDE] [RUNS]
  *
+ * OP: conv or deconv (the op the network runs on this device), or an op of the table by
+ * name (nn_conv, nn_conv_sg, nn_deconv, nn_deconv_sg) to compare shader variants.
  * Random input and weights; one warm-up run (pipeline creation), then RUNS runs (default 3).
  * Prints min wall and min process CPU milliseconds per run and GFLOP/s (2 x multiply-adds
  * per wall time and per CPU time).
@@ -17,6 +19,7 @@
 #include "core/device.h"
 #include "ops/nn_conv.h"
 #include "ops/nn_deconv.h"
+#include "ops/op.h"
 
 static double now_ms(void)
 {
@@ -51,11 +54,17 @@ static int fill(Device *d, WeftTensor *t, int c, int h, int w, float scale)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: nn_conv_bench cpu|vulkan conv|deconv CIN COUT WIDTH HEIGHT "
+        fprintf(stderr, "usage: nn_conv_bench cpu|vulkan OP CIN COUT WIDTH HEIGHT "
                         "[STRIDE] [RUNS]\n");
         return 2;
     }
-    int vulkan = !strcmp(argv[1], "vulkan"), deconv = !strcmp(argv[2], "deconv");
+    int vulkan = !strcmp(argv[1], "vulkan");
+    const OpInfo *op = op_find(argv[2]); /* NULL: the wrapper's choice */
+    int deconv = !strcmp(argv[2], "deconv") || (op && strstr(op->name, "deconv"));
+    if (!op && strcmp(argv[2], "conv") && !deconv) {
+        fprintf(stderr, "nn_conv_bench: unknown op %s\n", argv[2]);
+        return 2;
+    }
     int cin = atoi(argv[3]), cout = atoi(argv[4]), w = atoi(argv[5]), h = atoi(argv[6]);
     int stride = argc > 7 ? atoi(argv[7]) : 1, runs = argc > 8 ? atoi(argv[8]) : 3;
     if (cin < 1 || cout < 1 || cin > 4096 || cout > 4096 || w < 1 || h < 1 || w > 8192 ||
@@ -81,8 +90,25 @@ int main(int argc, char **argv)
     double best = 1e30, best_cpu = 1e30;
     for (int r = -1; r < runs; r++) {
         double t0 = now_ms(), c0 = cpu_ms();
-        err = deconv ? op_nn_deconv(d, &in, &wt, &bias, 2, 0.2f, &out)
-                     : op_nn_conv(d, &in, &wt, &bias, stride, 2, 0.2f, &out);
+        if (op && deconv) {
+            OpNnDeconvParams pd = {
+                .cin = cin, .h = h, .w = w, .cout = cout, .act = 2, .slope = 0.2f};
+            err = device_run(d, op, &pd, (WeftTensor *[]){&in, &wt, &bias, &out});
+        } else if (op) {
+            OpNnConvParams pc = {.cin = cin,
+                                 .h = h,
+                                 .w = w,
+                                 .cout = cout,
+                                 .oh = oh,
+                                 .ow = ow,
+                                 .stride = stride,
+                                 .act = 2,
+                                 .slope = 0.2f};
+            err = device_run(d, op, &pc, (WeftTensor *[]){&in, &wt, &bias, &in, &out});
+        } else {
+            err = deconv ? op_nn_deconv(d, &in, &wt, &bias, 2, 0.2f, &out)
+                         : op_nn_conv(d, &in, &wt, &bias, stride, 2, 0.2f, &out);
+        }
         if (err < 0 || device_finish(d) < 0)
             goto done;
         double t = now_ms() - t0, c = cpu_ms() - c0;

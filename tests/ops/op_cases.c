@@ -445,9 +445,10 @@ static void make_nn_conv_wino(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, cout, h, w, 0, 1);
 }
 
-static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
+static void make_nn_deconv_channels(CaseRng *r, int w, int h, OpCase *k, int max_cin,
+                                    int max_cout)
 {
-    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
+    int cin = rng_int(r, 1, max_cin), cout = rng_int(r, 1, max_cout);
     OpNnDeconvParams p = {.cin = cin,
                           .h = h,
                           .w = w,
@@ -459,6 +460,17 @@ static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, 1, 1, (int)nn_deconv_packed_count(cout, cin), -0.4f, 0.4f);
     case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
     case_tensor(k, cout, 2 * h, 2 * w, 0, 1);
+}
+
+static void make_nn_deconv(CaseRng *r, int w, int h, OpCase *k)
+{
+    make_nn_deconv_channels(r, w, h, k, 6, 13);
+}
+
+/* The subgroup shader works on pairs of 8-channel blocks: up to 5 blocks, odd counts. */
+static void make_nn_deconv_sg(CaseRng *r, int w, int h, OpCase *k)
+{
+    make_nn_deconv_channels(r, w, h, k, 9, 37);
 }
 
 static void make_nn_unary(CaseRng *r, int w, int h, OpCase *k)
@@ -612,6 +624,7 @@ const OpCaseDef op_cases[] = {
     {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
     {"nn_conv_wino", 1e-4f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},
+    {"nn_deconv_sg", 1e-4f, make_nn_deconv_sg},
     {"nn_unary", 1e-5f, make_nn_unary},
     {"nn_pixel_shuffle", 0.0f, make_nn_pixel_shuffle},
     {"nn_resize", 1e-5f, make_nn_resize},

@@ -359,9 +359,20 @@ int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
     return err < 0 ? err : output_picture(c, mixed, out);
 }
 
-int pair_expose_carry(WeftContext *c, float t0, float t1)
+int pair_expose_carry(WeftContext *c, float t0, float t1, float carry_share)
 {
-    return expose(c, t0, t1, shutter_carry(c->pair.shutter));
+    PairState *p = &c->pair;
+    if (!(carry_share > 0.0f))
+        return expose(c, t0, t1, shutter_carry(p->shutter));
+    int err = expose(c, t0, t1, &p->out);
+    return err < 0 ? err : shutter_accumulate(p->shutter, &p->out, carry_share);
+}
+
+int pair_render_carry(WeftContext *c, WeftPicture *out)
+{
+    if (!c->pair.shutter)
+        return -EINVAL;
+    return output_picture(c, shutter_carry(c->pair.shutter), out);
 }
 
 int picture_check(const Log *log, const WeftPicture *pic)

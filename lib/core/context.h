@@ -53,8 +53,12 @@ int pair_render(WeftContext *c, double t, WeftPicture *out);
  * of the whole. */
 int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
                         WeftPicture *out);
-/* Renders the exposure over [t0, t1] of the prepared pair into the shutter's carry. */
-int pair_expose_carry(WeftContext *c, float t0, float t1);
+/* Renders the exposure over [t0, t1] of the prepared pair into the shutter's carry; with
+ * carry_share > 0, mixes it into what the carry holds (that share of the whole) instead. */
+int pair_expose_carry(WeftContext *c, float t0, float t1, float carry_share);
+/* The shutter's carry alone as a newly allocated picture: an exposure that a cut or the
+ * end of the stream stops. */
+int pair_render_carry(WeftContext *c, WeftPicture *out);
 void pair_release(PairState *p);
 /* Swaps slots 0 and 1 (the next frame becomes the previous one without re-uploading). */
 void pair_swap(PairState *p);

@@ -33,8 +33,9 @@ typedef struct Pipeline {
      * run ends at run_last_pts, a picture of run_last_duration (0 unknown) */
     int run_length;        /* pictures in prev's run, 1 when it has no repeats */
     int64_t run_last_pts, run_last_duration;
-    /* shutter: output carry_index's exposure began in the previous pair; that part, of
-     * carry_length pts units, is in the shutter's carry tensor */
+    /* shutter: the part of output carry_index's exposure that lay in pairs the window has
+     * left (carry_length pts units of source time, over one or more pairs) is averaged in
+     * the shutter's carry tensor */
     int64_t carry_index;
     double carry_length;
     WeftTensor repeat_blocks; /* block_diff output, made at the first repeat test */
@@ -312,10 +313,10 @@ static int ready_pair(WeftContext *c)
 }
 
 /* Makes the output at pair time t_num / t_den. exposure: how long the shutter is open, in
- * pair time (0 = a sharp frame); carry: how much of it (pair time) was kept from the
- * previous pair (pair_expose_carry), 0 for none. */
-static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, double carry,
-                int64_t pts, int64_t duration, WeftPicture *out)
+ * pair time (0 = a sharp frame), centred on t and moved inside the pair where it overhangs
+ * (the first output, or one whose earlier part a cut dropped). */
+static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, int64_t pts,
+                int64_t duration, WeftPicture *out)
 {
     Pipeline *p = c->pipeline;
     int err;
@@ -334,15 +335,8 @@ static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, d
     } else {
         double t = (double)t_num / (double)t_den;
         float t0, t1;
-        if (blur && carry > 0.0) {
-            /* the exposure is centred on t: its part before this pair was kept */
-            t0 = (float)(t - exposure / 2 > 0.0 ? t - exposure / 2 : 0.0);
-            t1 = (float)(t + exposure / 2 < 1.0 ? t + exposure / 2 : 1.0);
-        } else {
-            shutter_window(t, exposure, &t0, &t1);
-        }
-        float carry_share = carry > 0.0 ? (float)(carry / (carry + t1 - t0)) : 0.0f;
-        err = blur ? pair_render_exposed(c, t0, t1, carry_share, out) : pair_render(c, t, out);
+        shutter_window(t, exposure, &t0, &t1);
+        err = blur ? pair_render_exposed(c, t0, t1, 0.0f, out) : pair_render(c, t, out);
         if (err < 0)
             return err;
         out->color = p->prev.color;
@@ -353,10 +347,9 @@ static int emit(WeftContext *c, int64_t t_num, int64_t t_den, double exposure, d
     return 0;
 }
 
-/* Shutter open time of output k (its frame interval times shutter / 360) in the time of the
- * pair [start, next]: the interval is the source time to output k + 1, so speed and curves
- * set it. */
-static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at, int64_t start)
+/* Shutter open time of output k (its frame interval times shutter / 360) in source pts
+ * units: the interval is the source time to output k + 1, so speed and curves set it. */
+static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at)
 {
     const Pipeline *p = c->pipeline;
     PlanTime following;
@@ -365,35 +358,88 @@ static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at, int64_t
         return 0.0;
     double interval =
         (double)following.num / (double)following.den - (double)at.num / (double)at.den;
-    return c->settings.shutter / 360.0 * interval / (double)(p->next.pts - start);
+    return c->settings.shutter / 360.0 * interval;
 }
 
-/* Before the window moves past output k (at time `at`, in a later pair): the part of its
- * exposure that lies in this pair is rendered now into the shutter's carry, so the output
- * gets its whole exposure, centred on its time, even next to a source picture. An
- * exposure reaching back over more than one pair keeps this pair's part only. */
-static int carry_exposure(WeftContext *c, PlanTime at)
+/* The part of the current output's exposure [a, b] (source time) that lies in the current
+ * pair, added to its average in the shutter's carry by length. An exposure can span many
+ * pairs (a speed-up: several source intervals per output): each adds its part as the
+ * window passes. Nothing is carried across a cut. */
+static int accumulate_exposure(WeftContext *c, double a, double b)
 {
     Pipeline *p = c->pipeline;
-    p->carry_index = -1;
-    int64_t start = motion_start(c);
-    double exposure = fps_exposure(c, p->out_index, at, start);
-    if (!(exposure > 0.0))
-        return 0;
-    double length = (double)(p->next.pts - start);
-    double centre = ((double)at.num / (double)at.den - (double)start) / length;
-    double from = centre - exposure / 2;
-    if (from >= 1.0)
+    const int64_t start = motion_start(c);
+    const double length = (double)(p->next.pts - start);
+    double from = a > (double)start ? a : (double)start;
+    double to = b < (double)p->next.pts ? b : (double)p->next.pts;
+    if (p->carry_index != p->out_index)
+        p->carry_length = 0.0;
+    p->carry_index = p->out_index;
+    if (!(to > from) || !(length > 0.0))
         return 0;
     int err = ready_pair(c);
-    if (err < 0 || p->pair_cut) /* nothing is carried across a cut */
+    if (err < 0)
         return err;
-    if (from < 0.0)
-        from = 0.0;
-    if ((err = pair_expose_carry(c, (float)from, 1.0f)) < 0)
+    if (p->pair_cut) {
+        p->carry_length = 0.0;
+        return 0;
+    }
+    float share = (float)(p->carry_length / (p->carry_length + (to - from)));
+    if ((err = pair_expose_carry(c, (float)((from - (double)start) / length),
+                                 (float)((to - (double)start) / length), share)) < 0)
         return err;
-    p->carry_index = p->out_index;
-    p->carry_length = (1.0 - from) * length;
+    p->carry_length += to - from;
+    return 0;
+}
+
+static void finish_output(Pipeline *p, WeftPicture *out, int64_t pts)
+{
+    out->pts = pts;
+    out->duration = 1;
+    out->time_base = p->map.out_tb;
+    p->out_index++;
+    p->carry_length = 0.0;
+}
+
+/* An exposed output whose exposure [a, b] ends in the current pair; `at` (its time) may lie
+ * in an earlier pair when its exposure began there. */
+static int emit_exposed(WeftContext *c, PlanTime at, double exposure, double a, double b,
+                        int64_t pts, WeftPicture *out)
+{
+    Pipeline *p = c->pipeline;
+    const int64_t start = motion_start(c);
+    const double length = (double)(p->next.pts - start);
+    const double carried = p->carry_index == p->out_index ? p->carry_length : 0.0;
+    const int own_pair = plan_time_cmp_pts(at, start) >= 0;
+    int err;
+    if ((err = ready_pair(c)) < 0)
+        return err;
+    if (!(carried > 0.0) || (own_pair && p->pair_cut)) {
+        /* all of it in this pair (its start cut off by the stream's start or by a cut), or
+         * a cut pair (emit() shows a source picture then) */
+        int64_t t_num = 0, t_den = 1;
+        if (plan_time_cmp_pts(at, start) > 0)
+            plan_locate(at, start, p->next.pts, &t_num, &t_den);
+        if ((err = emit(c, t_num, t_den, exposure / length, pts, 1, out)) < 0)
+            return err;
+        p->out_index++;
+        p->carry_length = 0.0;
+        return 0;
+    }
+    double from = a > (double)start ? a : (double)start;
+    if (p->pair_cut || !(b > from)) {
+        /* the exposure stops at the cut: what lay before it */
+        err = pair_render_carry(c, out);
+    } else {
+        float part = (float)(b - from);
+        err = pair_render_exposed(c, (float)((from - (double)start) / length),
+                                  (float)((b - (double)start) / length),
+                                  (float)(carried / (carried + part)), out);
+    }
+    if (err < 0)
+        return err;
+    out->color = p->prev.color;
+    finish_output(p, out, pts);
     return 0;
 }
 
@@ -407,9 +453,38 @@ static int get_fps(WeftContext *c, WeftPicture *out)
             return err;
         int64_t pts = plan_fps_output_pts(&p->map, p->out_index);
         if (p->have_next) {
-            if (plan_time_cmp_pts(at, p->next.pts) >= 0) {
-                if ((err = carry_exposure(c, at)) < 0)
-                    return err;
+            const int beyond = plan_time_cmp_pts(at, p->next.pts) >= 0;
+            const double exposure = fps_exposure(c, p->out_index, at);
+            if (exposure > 0.0) {
+                /* the exposure [a, b] is centred on the output's time; the output is made
+                 * once the window holds its end, from all the pairs it spans */
+                const double centre = (double)at.num / (double)at.den;
+                const double a = centre - exposure / 2, b = centre + exposure / 2;
+                if (beyond || b > (double)p->next.pts) {
+                    if (!beyond && ready_pair(c) >= 0 && p->pair_cut) {
+                        /* its own pair is a cut: a source picture, nothing blurred */
+                        int64_t t_num = 0, t_den = 1, start = motion_start(c);
+                        if (plan_time_cmp_pts(at, start) > 0)
+                            plan_locate(at, start, p->next.pts, &t_num, &t_den);
+                        if ((err = emit(c, t_num, t_den, 0.0, pts, 1, out)) < 0)
+                            return err;
+                        p->out_index++;
+                        p->carry_length = 0.0;
+                        return 0;
+                    }
+                    if (plan_time_cmp_pts(at, motion_start(c)) < 0 && ready_pair(c) >= 0 &&
+                        p->pair_cut) {
+                        /* the exposure of an output before a cut stops at it */
+                        return emit_exposed(c, at, exposure, a, b, pts, out);
+                    }
+                    if ((err = accumulate_exposure(c, a, b)) < 0)
+                        return err;
+                    advance_window(p, &c->pair);
+                    continue;
+                }
+                return emit_exposed(c, at, exposure, a, b, pts, out);
+            }
+            if (beyond) {
                 advance_window(p, &c->pair);
                 continue;
             }
@@ -419,11 +494,7 @@ static int get_fps(WeftContext *c, WeftPicture *out)
              * time inside a hold) */
             if (plan_time_cmp_pts(at, start) > 0)
                 plan_locate(at, start, p->next.pts, &t_num, &t_den);
-            double carry = p->carry_index == p->out_index
-                               ? p->carry_length / (double)(p->next.pts - start)
-                               : 0.0;
-            if ((err = emit(c, t_num, t_den, fps_exposure(c, p->out_index, at, start), carry,
-                            pts, 1, out)) < 0)
+            if ((err = emit(c, t_num, t_den, 0.0, pts, 1, out)) < 0)
                 return err;
             p->out_index++;
             return 0;
@@ -437,9 +508,19 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                                 : plan_time_cmp_pts(at, p->prev.pts) <= 0;
         if (!inside)
             return WEFT_EOF;
-        if ((err = emit(c, 0, 1, 0.0, 0.0, pts, 1, out)) < 0)
+        if (p->carry_index == p->out_index && p->carry_length > 0.0 &&
+            plan_time_cmp_pts(at, p->prev.pts) < 0) {
+            /* an exposure that ran past the last picture: the part before it */
+            if ((err = pair_render_carry(c, out)) < 0)
+                return err;
+            out->color = p->prev.color;
+            finish_output(p, out, pts);
+            return 0;
+        }
+        if ((err = emit(c, 0, 1, 0.0, pts, 1, out)) < 0)
             return err;
         p->out_index++;
+        p->carry_length = 0.0;
         return 0;
     }
 }
@@ -475,7 +556,7 @@ static int get_factor(WeftContext *c, WeftPicture *out)
         int64_t step_pts_length = following_pts - pts;
         /* factor mode: each output lasts 1 / n of its source interval */
         double exposure = c->settings.shutter / 360.0 / n;
-        int err = emit(c, t_num, t_den, exposure, 0.0, pts,
+        int err = emit(c, t_num, t_den, exposure, pts,
                        step_pts_length > 0 ? step_pts_length : 1, out);
         if (err < 0)
             return err;

@@ -86,6 +86,20 @@ int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, Wef
     return err < 0 ? err : op_add_scaled(s->dev, &s->sum[0], carry, share, out);
 }
 
+int shutter_accumulate(Shutter *s, WeftTensor *part, float share)
+{
+    if (!s || part == &s->carry || part == &s->mix)
+        return -EINVAL;
+    int err = shutter_mix(s, part, &s->carry, share, &s->mix);
+    if (err < 0)
+        return err;
+    /* the mix is the new carry; the old carry's storage becomes the scratch */
+    WeftTensor keep = s->carry;
+    s->carry = s->mix;
+    s->mix = keep;
+    return 0;
+}
+
 int shutter_samples(float max_motion, float width)
 {
     float smear = max_motion * width;

@@ -31,6 +31,11 @@ WeftTensor *shutter_carry(Shutter *s);
  * lengths. out must differ from cur and carry. */
 int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, WeftTensor *out);
 
+/* carry = (1 - share) part + share carry: one more part of an exposure that spans several
+ * pairs, weighted by lengths (share = the carry's length over the sum). part must be
+ * neither the carry nor the scratch tensor. */
+int shutter_accumulate(Shutter *s, WeftTensor *part, float share);
+
 /* A scratch tensor of the frame's shape, free between calls (for shutter_mix's output). */
 WeftTensor *shutter_scratch(Shutter *s);
 

@@ -524,7 +524,7 @@ static void test_shutter(void)
     EXPECT(s.shutter == 0.0f, "default shutter %g", s.shutter);
     EXPECT(weft_settings_set(&s, "shutter", "361") == -ERANGE, "shutter 361 accepted");
     EXPECT(weft_settings_set(&s, "shutter", "wide") == -EINVAL, "shutter wide accepted");
-    enum { FRAMES = 6, W = 96, H = 16 };
+    enum { FRAMES = 8, W = 96, H = 16 };
     WeftPicture in[FRAMES];
     for (int f = 0; f < FRAMES; f++) {
         EXPECT(weft_picture_alloc(&in[f], W, H, WEFT_PIX_GRAY8) == 0, "alloc");
@@ -536,11 +536,16 @@ static void test_shutter(void)
         in[f].duration = 1;
         in[f].time_base = (WeftRational){ 1, 25 };
     }
+    /* outputs checked: first .. first + count - 1; 10 fps: exposures of 2 and 2.5 source
+     * intervals, over three pairs (output 0's is cut by the stream's start) */
     const struct {
         const char *fps, *shutter;
         double interval; /* output frame interval in source pictures */
-    } cases[] = { { "25", "0", 1 }, { "25", "180", 1 }, { "25", "360", 1 }, { "50", "360", 0.5 },
-                  { "50", "180", 0.5 } };
+        int first, count;
+    } cases[] = { { "25", "0", 1, 0, 4 },     { "25", "180", 1, 0, 4 },
+                  { "25", "360", 1, 0, 4 },   { "50", "360", 0.5, 0, 8 },
+                  { "50", "180", 0.5, 0, 8 }, { "10", "360", 2.5, 1, 2 },
+                  { "10", "288", 2.5, 1, 2 } };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         EXPECT(weft_settings_set(&s, "fps", cases[i].fps) == 0 &&
                    weft_settings_set(&s, "shutter", cases[i].shutter) == 0,
@@ -551,10 +556,20 @@ static void test_shutter(void)
         SmearRecord r = { { 0 } };
         int n = c ? drive_stream(c, in, FRAMES, record_smear, &r) : 0;
         weft_close(&c);
-        /* outputs of the first 4 source intervals (the last picture has no pair to blur) */
-        int checked = (int)(4 / cases[i].interval);
+        /* not the last picture's outputs: it has no pair to blur */
+        int checked = cases[i].first + cases[i].count;
         EXPECT(n > checked, "fps %s: %d outputs", cases[i].fps, n);
-        for (int k = 0; k < checked && k < n; k++) {
+        double lo = 1e9, hi = -1e9, off = 0.0;
+        for (int k = cases[i].first; k < checked && k < n; k++) {
+            double centre = 16 + (BAR_W - 1) / 2.0 + BAR_SPEED * cases[i].interval * k;
+            lo = fmin(lo, r.smear[k]);
+            hi = fmax(hi, r.smear[k]);
+            off = k ? fmax(off, fabs(r.centre[k] - centre)) : off;
+        }
+        printf("shutter: fps %s, %s degrees: smear %.2f..%.2f px (want %.2f), centre off by "
+               "<= %.2f px (outputs %d..%d)\n", cases[i].fps, cases[i].shutter, lo, hi, want,
+               off, cases[i].first, checked - 1);
+        for (int k = cases[i].first; k < checked && k < n; k++) {
             EXPECT(fabs(r.smear[k] - want) <= 1.0,
                    "fps %s shutter %s: output %d smear %.2f px, want %.2f", cases[i].fps,
                    cases[i].shutter, k, r.smear[k], want);

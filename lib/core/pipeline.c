@@ -392,6 +392,25 @@ static int accumulate_exposure(WeftContext *c, double a, double b)
     return 0;
 }
 
+/* Output k at source time `at` in (or a hair before) the current pair, with an exposure of
+ * `exposure` pair time made in this pair alone. */
+static int emit_at(WeftContext *c, PlanTime at, double exposure, int64_t pts, WeftPicture *out)
+{
+    Pipeline *p = c->pipeline;
+    int64_t t_num = 0, t_den = 1, start = motion_start(c);
+    /* a curve's float evaluation, rounded to its grid, can land a hair before the window
+     * already reached: that is the source picture itself (and so is any time inside a
+     * hold) */
+    if (plan_time_cmp_pts(at, start) > 0)
+        plan_locate(at, start, p->next.pts, &t_num, &t_den);
+    int err = emit(c, t_num, t_den, exposure, pts, 1, out);
+    if (err < 0)
+        return err;
+    p->out_index++;
+    p->carry_length = 0.0;
+    return 0;
+}
+
 static void finish_output(Pipeline *p, WeftPicture *out, int64_t pts)
 {
     out->pts = pts;
@@ -417,14 +436,7 @@ static int emit_exposed(WeftContext *c, PlanTime at, double exposure, double a, 
     if (!(carried > 0.0) || (own_pair && p->pair_cut)) {
         /* all of it in this pair (its start cut off by the stream's start or by a cut), or
          * a cut pair (emit() shows a source picture then) */
-        int64_t t_num = 0, t_den = 1;
-        if (plan_time_cmp_pts(at, start) > 0)
-            plan_locate(at, start, p->next.pts, &t_num, &t_den);
-        if ((err = emit(c, t_num, t_den, exposure / length, pts, 1, out)) < 0)
-            return err;
-        p->out_index++;
-        p->carry_length = 0.0;
-        return 0;
+        return emit_at(c, at, exposure / length, pts, out);
     }
     double from = a > (double)start ? a : (double)start;
     if (p->pair_cut || !(b > from)) {
@@ -462,19 +474,8 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                 const double a = centre - exposure / 2, b = centre + exposure / 2;
                 if (beyond || b > (double)p->next.pts) {
                     if (!beyond && ready_pair(c) >= 0 && p->pair_cut) {
-                        /* its own pair is a cut: a source picture, nothing blurred */
-                        int64_t t_num = 0, t_den = 1, start = motion_start(c);
-                        if (plan_time_cmp_pts(at, start) > 0)
-                            plan_locate(at, start, p->next.pts, &t_num, &t_den);
-                        if ((err = emit(c, t_num, t_den, 0.0, pts, 1, out)) < 0)
-                            return err;
-                        p->out_index++;
-                        p->carry_length = 0.0;
-                        return 0;
-                    }
-                    if (plan_time_cmp_pts(at, motion_start(c)) < 0 && ready_pair(c) >= 0 &&
-                        p->pair_cut) {
-                        /* the exposure of an output before a cut stops at it */
+                        /* a cut in its own pair (a source picture then), or after the
+                         * exposure began (it stops at the cut) */
                         return emit_exposed(c, at, exposure, a, b, pts, out);
                     }
                     if ((err = accumulate_exposure(c, a, b)) < 0)
@@ -488,16 +489,7 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                 advance_window(p, &c->pair);
                 continue;
             }
-            int64_t t_num = 0, t_den = 1, start = motion_start(c);
-            /* a curve's float evaluation, rounded to its grid, can land a hair before the
-             * window already reached: that is the source picture itself (and so is any
-             * time inside a hold) */
-            if (plan_time_cmp_pts(at, start) > 0)
-                plan_locate(at, start, p->next.pts, &t_num, &t_den);
-            if ((err = emit(c, t_num, t_den, 0.0, pts, 1, out)) < 0)
-                return err;
-            p->out_index++;
-            return 0;
+            return emit_at(c, at, 0.0, pts, out);
         }
         if (!p->eof)
             return -EAGAIN;

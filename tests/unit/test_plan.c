@@ -583,6 +583,66 @@ static void test_shutter(void)
         weft_picture_unref(&in[f]);
 }
 
+/* A long exposure (10 fps from 25 at 360 degrees: 2.5 source intervals) never reaches
+ * across a scene cut: two shots of different backgrounds (0, then 180), each output's
+ * background is one or the other; with the cut test off (threshold 0) some output mixes. */
+typedef struct CornerRecord {
+    int count, mixed;
+} CornerRecord;
+
+static void record_corner(void *opaque, int index, const WeftPicture *out)
+{
+    (void)index;
+    CornerRecord *r = opaque;
+    int v = out->data[0][out->width - 1];
+    r->count++;
+    r->mixed += v > 2 && v < 178;
+}
+
+static void test_shutter_cut(void)
+{
+    enum { FRAMES = 8, W = 96, H = 16 };
+    WeftPicture in[FRAMES];
+    for (int f = 0; f < FRAMES; f++) {
+        EXPECT(weft_picture_alloc(&in[f], W, H, WEFT_PIX_GRAY8) == 0, "alloc");
+        int shot_b = f >= FRAMES / 2;
+        for (int y = 0; y < H; y++) {
+            memset(in[f].data[0] + y * in[f].stride[0], shot_b ? 180 : 0, W);
+            memset(in[f].data[0] + y * in[f].stride[0] + 16 + BAR_SPEED * f, shot_b ? 40 : 200,
+                   BAR_W);
+        }
+        in[f].pts = f;
+        in[f].duration = 1;
+        in[f].time_base = (WeftRational){ 1, 25 };
+    }
+    for (int cut_test = 1; cut_test >= 0; cut_test--) {
+        WeftSettings s;
+        pipeline_settings(&s);
+        if (cut_test) {
+            WeftSettings defaults;
+            weft_default_settings(&defaults);
+            s.scene_threshold = defaults.scene_threshold;
+        }
+        EXPECT(weft_settings_set(&s, "fps", "10") == 0 &&
+                   weft_settings_set(&s, "shutter", "360") == 0,
+               "settings");
+        WeftContext *c = NULL;
+        EXPECT(weft_open(&c, &s) == 0, "open");
+        CornerRecord r = { 0, 0 };
+        if (c)
+            drive_stream(c, in, FRAMES, record_corner, &r);
+        weft_close(&c);
+        EXPECT(r.count >= 3, "%d outputs", r.count);
+        if (cut_test)
+            EXPECT(r.mixed == 0, "%d of %d outputs mix the shots across the cut", r.mixed,
+                   r.count);
+        else
+            EXPECT(r.mixed > 0, "no output mixes the shots with the cut test off");
+    }
+    for (int f = 0; f < FRAMES; f++)
+        weft_picture_unref(&in[f]);
+}
+
 static void test_factor_vfr(void)
 {
     /* VFR source at pts 0, 3, 4, 10 (ms); factor 2 puts one output midway in each interval */
@@ -694,6 +754,7 @@ int main(void)
     test_scene_cut();
     test_dup();
     test_shutter();
+    test_shutter_cut();
     test_factor_vfr();
     test_bad_arguments();
     test_pipeline_copies();

@@ -311,8 +311,15 @@ static int stage_exchange(PlaceboConvert *pc, int to_tensors, VkBuffer *buffers,
         .image = image,
         .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
     };
+    /* weft's earlier submissions (finished, but a fence makes their writes visible to the
+     * host only) wrote the tensors this copy reads, or read those it overwrites */
+    VkMemoryBarrier before = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
+        .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+    };
     vkCmdPipelineBarrier(pc->cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &to_copy);
+                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before, 0, NULL, 1, &to_copy);
     for (int i = 0; i < count; i++) {
         VkBufferImageCopy region = {
             .bufferOffset = 0,

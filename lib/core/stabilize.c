@@ -10,6 +10,7 @@
 #include "stab/stab_analyse.h"
 #include "stab/stab_path.h"
 #include "stab/stab_render.h"
+#include "stab/stab_shape.h"
 #include "stab/stab_zoom.h"
 
 /* Neighbours that fill the borders, nearest first; the stage keeps LOOKAHEAD pictures
@@ -19,6 +20,10 @@ static const int neighbour_offsets[] = {1, -1, 2, -2, 4, -4, 8, -8, 16, -16, 24,
 #define LOOKAHEAD 32
 #define QUEUE (2 * LOOKAHEAD + 8)
 #define SLOTS (NUM_NEIGHBOURS + 1)
+/* The largest shear (and perspective of as much effect at the corners) that the shape
+ * correction adds to a similarity correction: 1% keeps the picture visibly undistorted
+ * (singular values within 2% of each other) */
+#define STAB_MAX_SHEAR 0.01
 
 typedef struct StabStage {
     int width, height, channels;
@@ -27,13 +32,15 @@ typedef struct StabStage {
     /* pass 1 */
     StabAnalyser *analyser;
     WeftTensor luma;
-    StabMat *motion;
+    StabMat *motion;      /* frame i-1 -> i by the chosen model */
+    StabMat *motion_full; /* the same as a homography */
     int count, capacity, found;
     int planned;
     int online; /* one pass (no analysis pass was made, as in the FFmpeg filter): each picture
                    is analysed as it arrives and planned over the pictures around it */
     /* the plan */
     StabMat *camera, *correction;
+    StabMat *camera_full; /* motion_full accumulated: registers neighbours for the fill */
     double *zoom;
     /* pass 2 */
     WeftPicture queue[QUEUE]; /* source picture i at i % QUEUE */
@@ -63,6 +70,8 @@ void stab_stage_destroy(StabStage **ps)
     free(s->host_planes);
     free(s->host_luma);
     free(s->motion);
+    free(s->motion_full);
+    free(s->camera_full);
     free(s->camera);
     free(s->correction);
     free(s->zoom);
@@ -115,10 +124,15 @@ static int plan(WeftContext *c)
     }
     s->camera = malloc((size_t)n * sizeof(StabMat));
     s->correction = malloc((size_t)n * sizeof(StabMat));
+    s->camera_full = malloc((size_t)n * sizeof(StabMat));
     s->zoom = malloc((size_t)n * sizeof(double));
-    if (!s->camera || !s->correction || !s->zoom)
+    StabMat *shape = malloc((size_t)n * sizeof(StabMat));
+    if (!s->camera || !s->correction || !s->camera_full || !s->zoom || !shape) {
+        free(shape);
         return -ENOMEM;
+    }
     stab_path_accumulate(s->motion, n, s->camera);
+    stab_path_accumulate(s->motion_full, n, s->camera_full);
     int smooth = set->smooth > 0 ? set->smooth : 30;
     StabPathOptions o = {
         .model = (StabModel)set->motion_model,
@@ -129,7 +143,22 @@ static int plan(WeftContext *c)
         .width = s->width,
         .height = s->height,
     };
+    /* the shape of the motion, when the model leaves it out */
+    StabShapeOptions so = {
+        .mode = o.mode,
+        .smooth = smooth,
+        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : STAB_MAX_SHEAR,
+        .width = s->width,
+        .height = s->height,
+    };
     int err = stab_path_smooth(s->camera, n, &o, s->correction);
+    if (err >= 0)
+        err = stab_shape_correct(s->motion, s->motion_full, n, &so, shape);
+    for (int i = 0; err >= 0 && i < n; i++) {
+        s->correction[i] = stab_mat_mul(&s->correction[i], &shape[i]);
+        stab_mat_normalize(&s->correction[i]);
+    }
+    free(shape);
     if (err >= 0)
         err = stab_zoom_plan(s->correction, n, s->width, s->height, (StabBorder)set->stab_border,
                              smooth, s->zoom);
@@ -178,20 +207,26 @@ static int analyse_picture(WeftContext *c, const WeftPicture *in)
         StabMat *motion = realloc(s->motion, (size_t)capacity * sizeof(StabMat));
         if (motion)
             s->motion = motion;
+        StabMat *full = realloc(s->motion_full, (size_t)capacity * sizeof(StabMat));
+        if (full)
+            s->motion_full = full;
         if (s->online) {
             StabMat *camera = realloc(s->camera, (size_t)capacity * sizeof(StabMat));
             if (camera)
                 s->camera = camera;
+            StabMat *camera_full = realloc(s->camera_full, (size_t)capacity * sizeof(StabMat));
+            if (camera_full)
+                s->camera_full = camera_full;
             StabMat *correction = realloc(s->correction, (size_t)capacity * sizeof(StabMat));
             if (correction)
                 s->correction = correction;
             double *zoom = realloc(s->zoom, (size_t)capacity * sizeof(double));
             if (zoom)
                 s->zoom = zoom;
-            if (!camera || !correction || !zoom)
+            if (!camera || !camera_full || !correction || !zoom)
                 return -ENOMEM;
         }
-        if (!motion)
+        if (!motion || !full)
             return -ENOMEM;
         s->capacity = capacity;
     }
@@ -199,17 +234,20 @@ static int analyse_picture(WeftContext *c, const WeftPicture *in)
     convert_luma(in->format, s->host_planes, s->width, s->height, s->host_luma);
     int found = 0;
     if ((err = device_upload(c->dev, &s->luma, s->host_luma)) < 0 ||
-        (err = stab_analyser_push(s->analyser, &s->luma, &s->motion[s->count], &found)) < 0) {
+        (err = stab_analyser_push(s->analyser, &s->luma, &s->motion[s->count],
+                                   &s->motion_full[s->count], &found)) < 0) {
         log_error(&c->log, "stabilize: cannot analyse picture %d: %s", s->count,
                   weft_strerror(err));
         return err;
     }
     if (s->online) {
         int i = s->count;
-        s->camera[i] = stab_mat_identity();
+        s->camera[i] = s->camera_full[i] = stab_mat_identity();
         if (i > 0) {
             s->camera[i] = stab_mat_mul(&s->motion[i], &s->camera[i - 1]);
             stab_mat_normalize(&s->camera[i]);
+            s->camera_full[i] = stab_mat_mul(&s->motion_full[i], &s->camera_full[i - 1]);
+            stab_mat_normalize(&s->camera_full[i]);
         }
     }
     s->found += found;
@@ -315,7 +353,7 @@ static int render(WeftContext *c, int64_t i)
     /* output -> frame i: undo the zoom, then the correction */
     StabMat unzoom = stab_mat_scale(1.0 / s->zoom[k]), inverse, camera_inverse;
     if (stab_mat_invert(&s->correction[k], &inverse) < 0 ||
-        stab_mat_invert(&s->camera[k], &camera_inverse) < 0)
+        stab_mat_invert(&s->camera_full[k], &camera_inverse) < 0)
         inverse = camera_inverse = stab_mat_identity();
     StabMat maps[SLOTS];
     WeftTensor *sources[SLOTS];
@@ -324,13 +362,14 @@ static int render(WeftContext *c, int64_t i)
     if ((err = source_tensor(c, i, &sources[0])) < 0)
         return err;
     if (!stab_render_covers(&maps[0], s->width, s->height)) {
-        /* output -> world (camera i^-1) -> frame j (camera j) */
+        /* output -> world (camera i^-1) -> frame j (camera j), through the homographies
+         * (the chain's shape registers the neighbours better than the model's) */
         StabMat to_world = stab_mat_mul(&camera_inverse, &maps[0]);
         for (int n = 0; n < NUM_NEIGHBOURS; n++) {
             int64_t j = i + neighbour_offsets[n];
             if (j < 0 || j >= s->received || j > last || j < i - LOOKAHEAD)
                 continue;
-            maps[count] = stab_mat_mul(&s->camera[j], &to_world);
+            maps[count] = stab_mat_mul(&s->camera_full[j], &to_world);
             if ((err = source_tensor(c, j, &sources[count])) < 0)
                 return err;
             count++;

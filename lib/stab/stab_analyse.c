@@ -150,11 +150,13 @@ static int collect_matches(StabAnalyser *a)
     return n;
 }
 
-int stab_analyser_push(StabAnalyser *a, WeftTensor *luma, StabMat *motion, int *found)
+int stab_analyser_push(StabAnalyser *a, WeftTensor *luma, StabMat *motion, StabMat *full,
+                       int *found)
 {
-    if (!a || !luma || !motion || !found || luma->w != a->width || luma->h != a->height)
+    if (!a || !luma || !motion || !full || !found || luma->w != a->width ||
+        luma->h != a->height)
         return -EINVAL;
-    *motion = stab_mat_identity();
+    *motion = *full = stab_mat_identity();
     *found = 0;
     int next = a->count == 0 ? 0 : 1 - a->current;
     int err = op_resize(a->dev, luma, &a->small[next], 1.0f, 1.0f);
@@ -184,7 +186,12 @@ int stab_analyser_push(StabAnalyser *a, WeftTensor *luma, StabMat *motion, int *
         return err;
     log_debug(a->log, "stabilise: picture %d: %d of %d points agree, %.2f px RMS", a->count - 1,
               fit.inliers, n, fit.rms);
-    *motion = fit.motion;
+    *motion = *full = fit.motion;
     *found = 1;
+    /* the same points as a homography: the shape of the motion (stab_shape.h) and the
+     * registration of neighbouring frames for the border fill */
+    if (a->model != STAB_MODEL_HOMOGRAPHY &&
+        stab_fit_motion(a->matches, n, STAB_MODEL_HOMOGRAPHY, inlier, &fit) == 0)
+        *full = fit.motion;
     return 0;
 }

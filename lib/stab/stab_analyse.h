@@ -21,7 +21,10 @@ void stab_analyser_destroy(StabAnalyser **a);
 
 /* luma: the next picture's luma on the device (1 x height x width, [0, 1]).
  * *motion: from the previous picture to this one (the identity for the first, and where no
- * consensus is found: a cut, a blank picture). *found: 1 when a motion was fitted. */
-int stab_analyser_push(StabAnalyser *a, WeftTensor *luma, StabMat *motion, int *found);
+ * consensus is found: a cut, a blank picture). *full: the same motion as a homography
+ * (*motion itself when that is the model, or when no homography fits). *found: 1 when a
+ * motion was fitted. */
+int stab_analyser_push(StabAnalyser *a, WeftTensor *luma, StabMat *motion, StabMat *full,
+                       int *found);
 
 #endif

@@ -91,6 +91,39 @@ static void gauss_smooth(const double *c, int n, double sigma, double *out)
     }
 }
 
+int stab_path_smooth_track(const double *track, int n, StabPathMode mode, int smooth,
+                           double bound, double *out)
+{
+    if (!track || !out || n < 1 || smooth < 1 || bound < 0 || (mode == STAB_PATH_L1 && !(bound > 0)))
+        return -EINVAL;
+    if (mode == STAB_PATH_GAUSS) {
+        gauss_smooth(track, n, 0.5 * smooth, out);
+    } else if (mode == STAB_PATH_TRIPOD) {
+        /* the camera that needs the least correction overall: the mean */
+        double mean = 0;
+        for (int i = 0; i < n; i++)
+            mean += track[i];
+        mean /= n;
+        for (int i = 0; i < n; i++)
+            out[i] = mean;
+    } else {
+        double *r = malloc((size_t)n * sizeof(double));
+        if (!r)
+            return -ENOMEM;
+        for (int i = 0; i < n; i++)
+            r[i] = bound;
+        const StabL1Weights w = {10, 1, 100};
+        int err = stab_l1_smooth(track, r, n, &w, out);
+        free(r);
+        if (err < 0)
+            return err;
+    }
+    if (bound > 0) /* the limit on how far the corrected frame may move */
+        for (int i = 0; i < n; i++)
+            out[i] = fmin(fmax(out[i], track[i] - bound), track[i] + bound);
+    return 0;
+}
+
 /* The limits of the correction for each kind of parameter (0 = no limit). */
 static void limits(const StabPathOptions *o, double bound[3])
 {
@@ -119,9 +152,8 @@ int stab_path_smooth(const StabMat *camera, int n, const StabPathOptions *o, Sta
     double *c = malloc((size_t)n * np * sizeof(double));
     double *track = malloc((size_t)n * sizeof(double));
     double *smooth = malloc((size_t)n * sizeof(double));
-    double *r = malloc((size_t)n * sizeof(double));
     int err = -ENOMEM;
-    if (!c || !track || !smooth || !r)
+    if (!c || !track || !smooth)
         goto done;
     for (int i = 0; i < n; i++) {
         stab_path_to_params(o->model, &camera[i], c + (size_t)i * np);
@@ -139,32 +171,13 @@ int stab_path_smooth(const StabMat *camera, int n, const StabPathOptions *o, Sta
     for (int k = 0; k < np; k++) {
         for (int i = 0; i < n; i++)
             track[i] = c[(size_t)i * np + k];
-        double b = bound[param_kind(o->model, k)];
-        if (o->mode == STAB_PATH_GAUSS) {
-            gauss_smooth(track, n, 0.5 * o->smooth, smooth);
-        } else if (o->mode == STAB_PATH_TRIPOD) {
-            /* the camera that needs the least correction overall: the mean */
-            double mean = 0;
-            for (int i = 0; i < n; i++)
-                mean += track[i];
-            mean /= n;
-            for (int i = 0; i < n; i++)
-                smooth[i] = mean;
-        } else {
-            for (int i = 0; i < n; i++)
-                r[i] = b;
-            const StabL1Weights w = {10, 1, 100};
-            if ((err = stab_l1_smooth(track, r, n, &w, smooth)) < 0) {
-                free(p);
-                goto done;
-            }
+        if ((err = stab_path_smooth_track(track, n, o->mode, o->smooth,
+                                          bound[param_kind(o->model, k)], smooth)) < 0) {
+            free(p);
+            goto done;
         }
-        for (int i = 0; i < n; i++) {
-            double v = smooth[i];
-            if (b > 0) /* the limit on how far the corrected frame may move */
-                v = fmin(fmax(v, track[i] - b), track[i] + b);
-            p[(size_t)i * np + k] = v;
-        }
+        for (int i = 0; i < n; i++)
+            p[(size_t)i * np + k] = smooth[i];
     }
     for (int i = 0; i < n; i++) {
         /* the camera as the model sees it (itself when measured with the model; its
@@ -185,6 +198,5 @@ done:
     free(c);
     free(track);
     free(smooth);
-    free(r);
     return err;
 }

@@ -40,6 +40,12 @@ StabMat stab_path_from_params(StabModel model, const double *params);
  * into camera[0..n-1] (camera[0] = identity). */
 void stab_path_accumulate(const StabMat *motion, int n, StabMat *camera);
 
+/* Smooths one parameter's track (n values) by `mode` with strength `smooth` (frames) and
+ * keeps it within `bound` of the track (0: no bound; l1 needs one). Returns 0, -EINVAL,
+ * -ENOMEM. */
+int stab_path_smooth_track(const double *track, int n, StabPathMode mode, int smooth,
+                           double bound, double *out);
+
 /* Chooses the smoothed path and writes the corrections (frame i -> output, centred
  * coordinates) for each of the n frames. Returns 0, -EINVAL, -ENOMEM. */
 int stab_path_smooth(const StabMat *camera, int n, const StabPathOptions *o, StabMat *correction);

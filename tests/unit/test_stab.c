@@ -1,6 +1,6 @@
 /* Camera motion math of lib/stab without a device: matrices, the robust fit (with a moving
  * subject among the points), the L1-optimal smoother on constructed paths, the path
- * smoothers and the zoom that hides borders. Expected values come from the constructions
+ * smoothers, the shape correction and the zoom that hides borders. Expected values come from the constructions
  * (known motions, known paths), not from the program's output. */
 #include <errno.h>
 #include <math.h>
@@ -11,6 +11,7 @@
 #include "stab/stab_l1.h"
 #include "stab/stab_matrix.h"
 #include "stab/stab_path.h"
+#include "stab/stab_shape.h"
 #include "stab/stab_zoom.h"
 
 static double uniform(TestRng *r, double lo, double hi)
@@ -230,6 +231,64 @@ static void test_path(void)
     CHECK(stab_path_smooth(camera, N, &limited, correction) == -EINVAL);
 }
 
+/* The shape correction on a constructed camera: a similarity pan plus a shape (shear and
+ * perspective) that drifts slowly and jitters from frame to frame. The corrected frames'
+ * shape must change much less from frame to frame than the original's, and no correction
+ * may exceed the limit. */
+static void test_shape(StabPathMode mode)
+{
+    enum { N = 120, W = 640, H = 360 };
+    const double reach = 0.5 * hypot(W, H), limit = 0.01;
+    static StabMat similarity[N], full[N], shape[N], truth[N], correction[N];
+    TestRng rng = {7};
+    StabMat previous_camera = stab_mat_identity();
+    for (int i = 0; i < N; i++) {
+        double drift = 0.004 * sin(2 * M_PI * i / N), p[4];
+        for (int k = 0; k < 4; k++)
+            p[k] = drift + uniform(&rng, -0.003, 0.003);
+        StabMat w = {{1 + p[0], p[1], 0, p[1], 1 - p[0], 0, p[2] / reach, p[3] / reach, 1}};
+        shape[i] = w;
+        StabMat pan = stab_mat_similarity(-2.0 * i, 0.5 * i, 0.001 * i, 1);
+        StabMat camera = stab_mat_mul(&shape[i], &pan), inverse;
+        CHECK(stab_mat_invert(&previous_camera, &inverse) == 0);
+        full[i] = stab_mat_mul(&camera, &inverse);
+        stab_mat_normalize(&full[i]);
+        similarity[i] = stab_mat_similarity(-2.0, 0.5, 0.001, 1);
+        previous_camera = camera;
+    }
+    StabShapeOptions o = {.mode = mode, .smooth = 30, .max_shear = limit, .width = W, .height = H};
+    CHECK(stab_shape_correct(similarity, full, N, &o, correction) == 0);
+    double before = 0, after = 0, worst = 0;
+    double prev_in[4], prev_out[4];
+    for (int i = 0; i < N; i++) {
+        double in[4], out[4], c[4];
+        truth[i] = stab_mat_mul(&correction[i], &shape[i]);
+        stab_shape_params(&shape[i], reach, in);
+        stab_shape_params(&truth[i], reach, out);
+        stab_shape_params(&correction[i], reach, c);
+        for (int k = 0; k < 4; k++) {
+            worst = fmax(worst, fabs(c[k]));
+            if (i > 0) {
+                before += (in[k] - prev_in[k]) * (in[k] - prev_in[k]);
+                after += (out[k] - prev_out[k]) * (out[k] - prev_out[k]);
+            }
+            prev_in[k] = in[k];
+            prev_out[k] = out[k];
+        }
+    }
+    before = sqrt(before / (4.0 * (N - 1)));
+    after = sqrt(after / (4.0 * (N - 1)));
+    CHECK(after < 0.25 * before);
+    CHECK(worst <= limit * 1.001);
+    /* no limit: no correction */
+    o.max_shear = 0;
+    CHECK(stab_shape_correct(similarity, full, N, &o, correction) == 0);
+    StabMat id = stab_mat_identity();
+    CHECK(mat_distance(&correction[N / 2], &id, 100) == 0);
+    o.max_shear = -1;
+    CHECK(stab_shape_correct(similarity, full, N, &o, correction) == -EINVAL);
+}
+
 static void test_zoom(void)
 {
     /* a 10 px shift right needs a zoom of hw / (hw - 10) */
@@ -262,6 +321,8 @@ int main(void)
     test_fit(STAB_MODEL_HOMOGRAPHY);
     test_l1();
     test_path();
+    test_shape(STAB_PATH_GAUSS);
+    test_shape(STAB_PATH_L1);
     test_zoom();
     return check_result("test_stab");
 }

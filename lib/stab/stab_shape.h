@@ -8,7 +8,9 @@
  * gives four near-zero parameters: two of shear, two of perspective (scaled to how far they
  * move the picture's corners). Their running sums are the shape's path, which is smoothed
  * like a camera parameter (gauss, l1, tripod) within +-max_shear; the difference becomes a
- * near-identity transform applied to the frame before its similarity correction. Working
+ * near-identity transform applied to the frame before its similarity correction, scaled
+ * back where needed so that at no corner of the picture it distorts (anisotropy of its
+ * local linear map) more than a shear of max_shear alone. Working
  * on frame-to-frame residuals (not on homographies accumulated from the first frame) keeps
  * the parameters meaningful however far the camera travels. Pure C, no device. */
 #ifndef WEFT_STAB_STAB_SHAPE_H

@@ -280,6 +280,20 @@ static void test_shape(StabPathMode mode)
     after = sqrt(after / (4.0 * (N - 1)));
     CHECK(after < 0.25 * before);
     CHECK(worst <= limit * 1.001);
+    /* and together they distort no corner more than a shear of the limit alone: singular
+     * values of the numerical Jacobian */
+    for (int i = 0; i < N; i++) {
+        for (int k = 0; k < 4; k++) {
+            double x = (k & 1) ? W / 2.0 : -W / 2.0, y = (k & 2) ? H / 2.0 : -H / 2.0, e = 1e-3;
+            double u0, v0, ux, vx, uy, vy;
+            CHECK(stab_mat_apply(&correction[i], x, y, &u0, &v0) == 0 &&
+                  stab_mat_apply(&correction[i], x + e, y, &ux, &vx) == 0 &&
+                  stab_mat_apply(&correction[i], x, y + e, &uy, &vy) == 0);
+            double a = (ux - u0) / e, b = (uy - u0) / e, c = (vx - v0) / e, d = (vy - v0) / e;
+            double s1 = hypot(0.5 * (a + d), 0.5 * (c - b)), s2 = hypot(0.5 * (a - d), 0.5 * (c + b));
+            CHECK((s1 - s2) / (s1 + s2) >= (1 - limit) / (1 + limit) - 1e-4);
+        }
+    }
     /* no limit: no correction */
     o.max_shear = 0;
     CHECK(stab_shape_correct(similarity, full, N, &o, correction) == 0);

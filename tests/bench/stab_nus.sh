@@ -13,6 +13,8 @@
 #   --only LIST    rows to run, e.g. "fill vidstab" (default: all: input fill crop adaptive
 #                  vidstab deshake difrint)
 #   --weft ARGS    extra options for every weft run (e.g. "--path gauss")
+#   --jobs N       rows made and scored N at a time (default 1); on a shared machine more
+#                  jobs finish sooner, the per-row CPU seconds stay comparable
 # Data: ../shared/data/stab/nus_regular07_shaky.mp4 and nus_regular07_difrint.mp4
 # (skipped, exit 77, when absent). FFmpeg: /usr/bin/ffmpeg (it has vid.stab).
 set -euo pipefail
@@ -23,6 +25,7 @@ keep=0
 peer=""
 only="input fill crop adaptive vidstab deshake difrint"
 weft_args=""
+jobs=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
     --peer) peer=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --weft) weft_args=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "stab_nus.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
@@ -48,14 +52,16 @@ weft="$build/cli/weft"
 work=$(mktemp -d)
 if [ "$keep" = 1 ]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
 
-declare -A output seconds
+declare -A output
+# Runs a command in the background (at most $jobs at once); its wall and CPU (user + sys)
+# seconds go to $work/NAME.time, its output to $work/NAME.log.
 run() { # name command...
     local name=$1; shift
-    local start end
-    start=$(date +%s.%N)
-    "$@" > "$work/$name.log" 2>&1 || { echo "stab_nus.sh: $name failed:" >&2; tail -3 "$work/$name.log" >&2; return 1; }
-    end=$(date +%s.%N)
-    seconds[$name]=$(echo "$end - $start" | bc)
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    (
+        /usr/bin/time -o "$work/$name.time" -f '%e %U %S' nice "$@" > "$work/$name.log" 2>&1 ||
+            { echo "stab_nus.sh: $name failed:" >&2; tail -3 "$work/$name.log" >&2; exit 1; }
+    ) &
 }
 for row in $only; do
     case "$row" in
@@ -74,10 +80,19 @@ for row in $only; do
     *) echo "stab_nus.sh: unknown row '$row'" >&2; exit 2 ;;
     esac
 done
+wait
+for row in $only; do
+    [ -s "${output[$row]}" ] || { echo "stab_nus.sh: row $row made no output" >&2; exit 1; }
+done
+for row in $only; do
+    run "own-$row" "$python" "$root/tests/bench/stab_metrics.py" "$clip" "${output[$row]}"
+    [ -n "$peer" ] && run "peer-$row" "$python" "$peer" "$clip" "${output[$row]}"
+done
+wait
 
 printf '%-26s %8s %10s %9s' result cropping distortion stability
 [ -n "$peer" ] && printf '   | peer: %8s %10s %9s' cropping distortion stability
-printf '  %8s\n' seconds
+printf '  %s\n' 'seconds (wall / CPU)'
 for row in $only; do
     label=$row
     case "$row" in
@@ -87,13 +102,16 @@ for row in $only; do
     difrint) label="DIFRINT (published)" ;;
     input) label="input (unstabilised)" ;;
     esac
-    own=$(nice "$python" "$root/tests/bench/stab_metrics.py" "$clip" "${output[$row]}")
-    read -r _ _ _ crop _ dist _ stab <<< "$own"
+    read -r _ _ _ crop _ dist _ stab < "$work/own-$row.log"
     printf '%-26s %8s %10s %9s' "$label" "$crop" "$dist" "$stab"
     if [ -n "$peer" ]; then
-        theirs=$(nice "$python" "$peer" "$clip" "${output[$row]}")
-        read -r _ _ _ pcrop _ pdist _ pstab <<< "$theirs"
+        read -r _ _ _ pcrop _ pdist _ pstab < "$work/peer-$row.log"
         printf '   |       %8s %10s %9s' "$pcrop" "$pdist" "$pstab"
     fi
-    printf '  %8s\n' "${seconds[$row]:--}"
+    if [ -f "$work/$row.time" ]; then
+        read -r wall user sys < "$work/$row.time"
+        printf '  %s / %s\n' "$wall" "$(echo "$user + $sys" | bc)"
+    else
+        printf '  -\n'
+    fi
 done

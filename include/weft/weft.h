@@ -230,6 +230,10 @@ typedef struct WeftSettings {
                             default 0 */
     float max_angle;     /* largest stabilising rotation, degrees; 0 = no limit (gauss, tripod)
                             or automatic (l1: smooth / 10 degrees). default 0 */
+    float max_shear;     /* largest shear (and perspective of as much effect at the corners)
+                            that the correction adds to a similarity to steady the picture's
+                            shape, percent; 0 = none; unused with WEFT_MOTION_HOMOGRAPHY.
+                            0..10, default 1 */
     int log_level;       /* highest level passed to the callback. default WEFT_LOG_INFO */
     void (*log)(void *opaque, int level, const char *msg); /* NULL: stderr */
     void *log_opaque;

@@ -289,6 +289,11 @@ static int set_max_angle(WeftSettings *s, const char *v)
     return parse_limit(v, 180.0, &s->max_angle);
 }
 
+static int set_max_shear(WeftSettings *s, const char *v)
+{
+    return parse_limit(v, 10.0, &s->max_shear);
+}
+
 static int set_log_level(WeftSettings *s, const char *v)
 {
     return set_enum(&s->log_level, v, log_names);
@@ -370,6 +375,10 @@ static const SettingRow settings_table[] = {
     { { "max-angle", "0",
         "largest stabilising rotation in degrees (0: none for gauss/tripod, automatic for l1)",
         "0..180" }, set_max_angle },
+    { { "max-shear", "1",
+        "largest shear and perspective the stabilising correction adds to a similarity to "
+        "steady the picture's shape, percent (0: none; homography model: unused)",
+        "0..10" }, set_max_shear },
     { { "log-level", "info", "how much the library logs", "error|warning|info|verbose|debug" },
       set_log_level },
 };
@@ -465,6 +474,7 @@ int settings_validate(const WeftSettings *s, const Log *log)
                        s->motion_model <= WEFT_MOTION_HOMOGRAPHY);
     CHECK_ARG(log, s->max_shift >= 0.0f && s->max_shift <= 100000.0f);
     CHECK_ARG(log, s->max_angle >= 0.0f && s->max_angle <= 180.0f);
+    CHECK_ARG(log, s->max_shear >= 0.0f && s->max_shear <= 10.0f);
     CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
     return 0;
 }

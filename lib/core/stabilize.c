@@ -20,10 +20,6 @@ static const int neighbour_offsets[] = {1, -1, 2, -2, 4, -4, 8, -8, 16, -16, 24,
 #define LOOKAHEAD 32
 #define QUEUE (2 * LOOKAHEAD + 8)
 #define SLOTS (NUM_NEIGHBOURS + 1)
-/* The largest shear (and perspective of as much effect at the corners) that the shape
- * correction adds to a similarity correction: 1% keeps the picture visibly undistorted
- * (singular values within 2% of each other) */
-#define STAB_MAX_SHEAR 0.01
 
 typedef struct StabStage {
     int width, height, channels;
@@ -147,7 +143,7 @@ static int plan(WeftContext *c)
     StabShapeOptions so = {
         .mode = o.mode,
         .smooth = smooth,
-        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : STAB_MAX_SHEAR,
+        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : set->max_shear / 100.0,
         .width = s->width,
         .height = s->height,
     };
@@ -296,7 +292,22 @@ static int plan_online(WeftContext *c, int64_t i)
         .width = s->width,
         .height = s->height,
     };
+    StabShapeOptions so = {
+        .mode = STAB_PATH_GAUSS,
+        .smooth = smooth,
+        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : set->max_shear / 100.0,
+        .width = s->width,
+        .height = s->height,
+    };
+    StabMat shape[2 * LOOKAHEAD + 1];
     int err = stab_path_smooth(s->camera + lo, n, &o, correction);
+    /* the window's first motion (from the picture before it) is not used */
+    if (err >= 0)
+        err = stab_shape_correct(s->motion + lo, s->motion_full + lo, n, &so, shape);
+    for (int j = 0; err >= 0 && j < n; j++) {
+        correction[j] = stab_mat_mul(&correction[j], &shape[j]);
+        stab_mat_normalize(&correction[j]);
+    }
     if (err >= 0)
         err = stab_zoom_plan(correction, n, s->width, s->height,
                              set->stab_border == WEFT_STAB_BORDER_FILL ? STAB_BORDER_FILL

@@ -61,7 +61,8 @@ fi
 if [ "$DEVICE" = cpu ]; then
     # 2. every path and border policy, and the motion models
     for options in "--path gauss --smooth 8" "--path tripod --border crop" "--border adaptive" \
-        "--border crop --max-shift 4 --max-angle 1" "--motion-model homography --path gauss"; do
+        "--border crop --max-shift 4 --max-angle 1" "--motion-model homography --path gauss" \
+        "--max-shear 0" "--max-shear 3 --path gauss"; do
         # shellcheck disable=SC2086
         if stab opt.mp4 $options; then
             n=$(count_frames opt.mp4)
@@ -93,7 +94,7 @@ fi
 
 # 5. bad values: one line, non-zero exit, no output left
 for options in "--path wobbly" "--border none" "--smooth 0" "--smooth x" "--max-angle -1" \
-    "--max-shift abc" "--motion-model perspective"; do
+    "--max-shift abc" "--motion-model perspective" "--max-shear 11"; do
     rm -f bad.mp4
     # shellcheck disable=SC2086
     if "$WEFT" stabilize shaky.mp4 -o bad.mp4 $options 2>err.txt; then

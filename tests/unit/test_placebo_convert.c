@@ -6,6 +6,8 @@
  *   float planes -> picture: every sample must equal the C path's (the floats include
  *   values out of [0, 1] and exactly between two levels, so clamping and rounding count).
  * Both must be exact: the shader does the C code's float operations in the same order.
+ * A context on the Vulkan device must take this path (not fall back to the host without a
+ * word), and its in-between must be byte-identical to the one made with WEFT_PLACEBO=0.
  * Exit 77 without a Vulkan device or without libplacebo. WEFT_VALIDATION=1 runs it under
  * the validation layer (its errors fail the test). */
 #include <math.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/context.h"
 #include "core/convert.h"
 #include "core/device.h"
 #include "gpu/gpu_device.h"
@@ -166,6 +169,55 @@ done:
     free(got_luma);
 }
 
+/* In-between at t = 0.5 of two random yuva444p16 pictures, method blend, on the first
+ * Vulkan device; *used: the context converted through libplacebo. */
+static int context_inbetween(const WeftPicture *a, const WeftPicture *b, WeftPicture *out,
+                             int *used)
+{
+    WeftSettings s;
+    weft_default_settings(&s);
+    s.method = WEFT_METHOD_BLEND;
+    s.log_level = WEFT_LOG_ERROR;
+    if (weft_settings_set(&s, "device", "vulkan") < 0)
+        return -1;
+    WeftContext *c = NULL;
+    int err = weft_open(&c, &s);
+    if (err < 0)
+        return err;
+    *used = c->placebo != NULL;
+    err = weft_interpolate(c, a, b, 0.5, out);
+    weft_close(&c);
+    return err;
+}
+
+static void test_context(TestRng *rng)
+{
+    WeftFormatInfo fi;
+    weft_format_info(WEFT_PIX_YUVA444P16, &fi);
+    Owned a, b;
+    WeftPicture with = {0}, without = {0};
+    int used = 0, unused = 1;
+    if (owned_random(&a, &fi, WEFT_PIX_YUVA444P16, 41, 23, 0, rng) < 0 ||
+        owned_random(&b, &fi, WEFT_PIX_YUVA444P16, 41, 23, 1, rng) < 0) {
+        CHECK(!"allocation");
+        goto done;
+    }
+    CHECK(context_inbetween(&a.pic, &b.pic, &with, &used) == 0);
+    CHECK_MSG(used, "a context on the Vulkan device converts on the host");
+    setenv("WEFT_PLACEBO", "0", 1);
+    CHECK(context_inbetween(&a.pic, &b.pic, &without, &unused) == 0);
+    unsetenv("WEFT_PLACEBO");
+    CHECK_MSG(!unused, "WEFT_PLACEBO=0 still converts through libplacebo");
+    if (with.data[0] && without.data[0])
+        CHECK_MSG(differing_samples(&with, &without, &fi) == 0,
+                  "the in-between differs with and without libplacebo");
+done:
+    weft_picture_unref(&with);
+    weft_picture_unref(&without);
+    owned_free(&a);
+    owned_free(&b);
+}
+
 int main(void)
 {
     Log log = {.level = WEFT_LOG_WARNING};
@@ -189,6 +241,7 @@ int main(void)
             one_case(dev, pc, (WeftPixelFormat)f, sizes[s][0], sizes[s][1], s == 2, &rng);
     /* the same converter for a new size after others (textures are recreated) */
     one_case(dev, pc, WEFT_PIX_YUV420P10, 99, 57, 0, &rng);
+    test_context(&rng);
     printf("largest float difference %g, most differing output bytes %ld\n", worst_load,
            worst_store);
     placebo_convert_destroy(&pc);

@@ -39,7 +39,7 @@ typedef struct Layer {
     int n_reads, n_writes;
     int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
     int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
-    int wino;              /* stride-1 conv run by Winograd F(2x2, 3x3) (nn_conv_wino) */
+    int wino;              /* stride-1 conv run by Winograd F(4x4, 3x3) (nn_conv_wino) */
     float res_slope;
 } Layer;
 

@@ -41,6 +41,15 @@ int nn_conv_kernels(NnConvKernel *out, int max);
 #define NN_LOOPS_ATTR
 #endif
 
+/* The loops around the kernel (transforms) built for AVX2 too, chosen at load time: the
+ * baseline build has 4-wide vectors only. C11 mode contracts no multiply-add, so both
+ * builds compute the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define NN_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NN_SIMD_CLONES
+#endif
+
 static inline int nn_round_up(int v, int m)
 {
     return (v + m - 1) / m * m;

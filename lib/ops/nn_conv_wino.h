@@ -1,14 +1,15 @@
 /* nn_conv_wino: 3x3 convolution, stride 1, padding 1, by Winograd's minimal filtering
- * F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
- * per 2x2 output tile, Y = A^T [ sum_i U_i (.) (B^T d_i B) ] A with U = G g G^T, which
- * takes 16 multiplies per tile and input channel instead of 36. Same result as nn_conv
+ * F(4x4, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016;
+ * interpolation points 0, 1, -1, 2, -2, infinity): per 4x4 output tile,
+ * Y = A^T [ sum_i U_i (.) (B^T d_i B) ] A with U = G g G^T and d_i the 6x6 input patch,
+ * which takes 36 multiplies per tile and input channel instead of 144. Same result as nn_conv
  * with stride 1 up to float rounding (the executor uses it on the C path).
  * tensors: 0 in (CIN x H x W), 1 weights packed by nn_conv_wino_pack() (1 x 1 x N,
  * N = nn_conv_wino_packed_count()), 2 bias (1 x 1 x COUT rounded up to 8), 3 residual
  * (COUT x H x W; read only when has_res), 4 out (COUT x H x W).
  * out = has_res ? res_act(act(conv + bias) + residual) : act(conv + bias), acts as nn_conv.
- * Packed layout: [16 positions xi = 4 * row + col of U][COUT/8 blocks][CIN][8 outputs].
- * Rows: one per row of 2x2 tiles. */
+ * Packed layout: [36 positions xi = 6 * row + col of U][COUT/8 blocks][CIN][8 outputs].
+ * Rows: one per row of 4x4 tiles. */
 #ifndef WEFT_OPS_NN_CONV_WINO_H
 #define WEFT_OPS_NN_CONV_WINO_H
 

@@ -1,5 +1,8 @@
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 
+#include "ops/nn_conv_kernel.h"
 #include "ops/nn_warp.h"
 
 /* floor without a libm call (baseline x86-64 has no rounding instruction); the argument
@@ -26,13 +29,27 @@ static int nn_warp_rows(const void *params, WeftTensor *const *t)
     return p->h;
 }
 
-/* Rows are image rows: the sample position is worked out once for all channels. */
+/* Rows are image rows: the sample positions of a row are worked out once for all
+ * channels (into per-row arrays), then each channel is a loop of gathers that vectorises.
+ * Indices are int32: op_nn_warp() refuses planes of 2^31 elements or more. */
+NN_SIMD_CLONES
 static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnWarpParams *p = params;
-    const int w = p->w, h = p->h;
+    const int w = p->w, h = p->h, channels = p->c;
     const size_t plane = (size_t)w * h;
     const float *fx = t[1]->host, *fy = t[1]->host + plane;
+    const float *image = t[0]->host;
+    float *out = t[2]->host;
+    int32_t *idx = malloc((size_t)w * 4 * sizeof(int32_t));
+    float *ab = malloc((size_t)w * 2 * sizeof(float));
+    if (!idx || !ab || plane > INT32_MAX) {
+        free(idx);
+        free(ab);
+        return;
+    }
+    int32_t *i00 = idx, *i01 = idx + w, *i10 = idx + 2 * w, *i11 = idx + 3 * w;
+    float *alpha = ab, *beta = ab + w;
     for (int y = r0; y < r1; y++) {
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
@@ -41,17 +58,26 @@ static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1
             int x1 = clampi(x0 + 1, 0, w - 1), y1 = clampi(y0 + 1, 0, h - 1);
             x0 = clampi(x0, 0, w - 1);
             y0 = clampi(y0, 0, h - 1);
-            float alpha = sx - (float)x0, beta = sy - (float)y0;
-            size_t i00 = (size_t)y0 * w + x0, i01 = (size_t)y0 * w + x1;
-            size_t i10 = (size_t)y1 * w + x0, i11 = (size_t)y1 * w + x1;
-            for (int c = 0; c < p->c; c++) {
-                const float *img = t[0]->host + (size_t)c * plane;
-                float v4 = img[i00] * (1.0f - alpha) + img[i01] * alpha;
-                float v5 = img[i10] * (1.0f - alpha) + img[i11] * alpha;
-                t[2]->host[(size_t)c * plane + i] = v4 * (1.0f - beta) + v5 * beta;
+            alpha[x] = sx - (float)x0;
+            beta[x] = sy - (float)y0;
+            i00[x] = y0 * w + x0;
+            i01[x] = y0 * w + x1;
+            i10[x] = y1 * w + x0;
+            i11[x] = y1 * w + x1;
+        }
+        for (int c = 0; c < channels; c++) {
+            const float *img = image + (size_t)c * plane;
+            float *dst = out + (size_t)c * plane + (size_t)y * w;
+            for (int x = 0; x < w; x++) {
+                float a = alpha[x], b = beta[x];
+                float v4 = img[i00[x]] * (1.0f - a) + img[i01[x]] * a;
+                float v5 = img[i10[x]] * (1.0f - a) + img[i11[x]] * a;
+                dst[x] = v4 * (1.0f - b) + v5 * b;
             }
         }
     }
+    free(idx);
+    free(ab);
 }
 
 static void nn_warp_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
@@ -77,7 +103,7 @@ int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out)
 {
     if (!image || !flow || !out || out == image || out == flow || flow->c < 2 ||
         flow->h != image->h || flow->w != image->w || out->c != image->c || out->h != image->h ||
-        out->w != image->w)
+        out->w != image->w || (size_t)image->w * image->h > INT32_MAX)
         return -EINVAL;
     OpNnWarpParams p = {.c = image->c, .h = image->h, .w = image->w};
     return device_run(d, &op_info_nn_warp, &p, (WeftTensor *[]){image, flow, out});

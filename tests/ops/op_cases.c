@@ -622,7 +622,9 @@ const OpCaseDef op_cases[] = {
     {"anime_merge", 1e-5f, make_anime_merge},
     {"nn_conv", 1e-4f, make_nn_conv},
     {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
-    {"nn_conv_wino", 1e-4f, make_nn_conv_wino},
+    /* F(4x4, 3x3): transform coefficients up to 8 x 8 (A) and 5 x 5 (B) grow float rounding
+     * beside the direct sum, ~4e-5 of the output here (1e-4 was F(2x2)'s) */
+    {"nn_conv_wino", 3e-4f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_deconv_sg", 1e-4f, make_nn_deconv_sg},
     {"nn_unary", 1e-5f, make_nn_unary},

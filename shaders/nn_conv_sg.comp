@@ -3,15 +3,17 @@
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_ballot : require
 // nn_conv_sg: nn_conv (contract and packed weight layout in lib/ops/nn_conv.h) for devices
-// whose subgroups have at least 8 invocations and support ballot (lib/ops/nn_conv.c picks
-// it). One invocation makes 8 consecutive pixels of a row for the 16 output channels of two
+// whose subgroups have at least 8 invocations and support ballot; lib/ops/nn_conv.c picks it
+// on CPU-hosted drivers (its 256 accumulators per invocation would spill on a GPU). One
+// invocation makes P = 16 consecutive pixels of a row for the 16 output channels of two
 // packed blocks.
 // Why: on CPU-hosted drivers (lavapipe) every buffer load is a loop over the SIMD lanes with
 // a bounds check per element, whatever the address, so the cost is the number of elements
 // each invocation loads. The weights of an input channel are the same for the whole
 // subgroup: lane l loads elements l, l + 8, ... of them and every lane takes the rest from
-// its neighbours by subgroupBroadcast (a register shuffle), 8x fewer weight loads; and 8
-// pixels x 16 channels per invocation make each input value feed 48 (stride 1) multiply-adds.
+// its neighbours by subgroupBroadcast (a register shuffle), 8x fewer weight loads; and 16
+// pixels x 16 channels per invocation make each input value feed up to 48 multiply-adds
+// (measured on lavapipe: 16 pixels beat 8 and 32, and 2 rows x 8 pixels).
 // Invocations past the image still run (no early return): their lanes load weights for
 // the others; their own reads are masked and their writes skipped.
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;

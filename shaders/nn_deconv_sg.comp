@@ -4,7 +4,7 @@
 #extension GL_KHR_shader_subgroup_ballot : require
 // nn_deconv_sg: nn_deconv (contract and packed weight layout in lib/ops/nn_deconv.h) for
 // devices whose subgroups have at least 8 invocations and support ballot (lib/ops/
-// nn_deconv.c picks it); the same plan as nn_conv_sg.comp. A workgroup covers one output
+// nn_deconv.c picks it on CPU-hosted drivers); the same plan as nn_conv_sg.comp. A workgroup covers one output
 // parity (py, px) and one pair of 8-channel blocks, so the weights are the same for all its
 // invocations: per input channel lane l loads vector l of each block's 8 and the others
 // take them by subgroupBroadcast. One invocation makes PX output pixels of its parity in a

@@ -37,6 +37,10 @@ struct Device {
      * operations (ops with a subgroup shader variant pick it from this), else 0; 0 on the
      * C path. */
     int subgroup_size;
+    /* A Vulkan driver that runs shaders on the CPU (lavapipe): every buffer element loaded
+     * costs a loop over the SIMD lanes while registers spill cheaply, so ops pick shader
+     * variants made for that (many outputs per invocation) only there. */
+    int cpu_hosted;
     void *priv;
 };
 

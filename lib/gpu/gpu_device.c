@@ -150,6 +150,7 @@ static int finish_create(Device *d, GpuContext *g)
     if (err < 0 || (err = gpu_commands_init(g)) < 0)
         return err;
     snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
+    d->cpu_hosted = g->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     /* vkGetPhysicalDeviceProperties2 is core from instance version 1.1 (unknown for a
      * caller's instance: no subgroup shaders there) */
     if (g->api_version >= VK_API_VERSION_1_1) {

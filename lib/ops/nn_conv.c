@@ -193,8 +193,9 @@ int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *b
                         .has_res = residual != NULL,
                         .res_act = res_act,
                         .res_slope = res_slope};
-    /* the subgroup shader shares weights between 8 lanes of a subgroup */
-    const OpInfo *op = d->subgroup_size && device_supports(d, &op_info_nn_conv_sg)
+    /* the subgroup shader shares weights between 8 lanes of a subgroup and keeps 256
+     * accumulators per invocation: made for CPU-hosted drivers (a GPU would spill them) */
+    const OpInfo *op = d->cpu_hosted && device_supports(d, &op_info_nn_conv_sg)
                            ? &op_info_nn_conv_sg
                            : &op_info_nn_conv;
     /* without a residual, binding 3 is the input (never read) */

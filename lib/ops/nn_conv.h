@@ -24,7 +24,7 @@ typedef struct OpNnConvParams {
 
 extern const OpInfo op_info_nn_conv;
 /* The same op by a shader for devices with subgroups of 8+ invocations and ballot
- * (Device.subgroup_size); op_nn_conv() picks it there. */
+ * (Device.subgroup_size); op_nn_conv() picks it on CPU-hosted drivers (Device.cpu_hosted). */
 extern const OpInfo op_info_nn_conv_sg;
 size_t nn_conv_packed_count(int cout, int cin);
 /* w: [cout][cin][3][3] as stored by ncnn and .weft. */

@@ -167,7 +167,8 @@ int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bia
         return -EINVAL;
     OpNnDeconvParams p = {
         .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .act = act, .slope = slope};
-    const OpInfo *op = d->subgroup_size && device_supports(d, &op_info_nn_deconv_sg)
+    /* as op_nn_conv_res(): the subgroup variant on CPU-hosted drivers only */
+    const OpInfo *op = d->cpu_hosted && device_supports(d, &op_info_nn_deconv_sg)
                            ? &op_info_nn_deconv_sg
                            : &op_info_nn_deconv;
     return device_run(d, op, &p, (WeftTensor *[]){in, weights, bias, out});

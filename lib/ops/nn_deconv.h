@@ -21,7 +21,7 @@ typedef struct OpNnDeconvParams {
 
 extern const OpInfo op_info_nn_deconv;
 /* The same op by a shader for devices with subgroups of 8+ invocations and ballot
- * (Device.subgroup_size); op_nn_deconv() picks it there. */
+ * (Device.subgroup_size); op_nn_deconv() picks it on CPU-hosted drivers (Device.cpu_hosted). */
 extern const OpInfo op_info_nn_deconv_sg;
 size_t nn_deconv_packed_count(int cout, int cin);
 /* w: [cout][cin][4][4]. */

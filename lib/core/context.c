@@ -359,13 +359,19 @@ int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
     return err < 0 ? err : output_picture(c, mixed, out);
 }
 
-int pair_expose_carry(WeftContext *c, float t0, float t1, float carry_share)
+int pair_expose_carry(WeftContext *c, int next, float t0, float t1, float carry_share)
 {
     PairState *p = &c->pair;
+    WeftTensor *into = next ? shutter_carry_next(p->shutter) : shutter_carry(p->shutter);
     if (!(carry_share > 0.0f))
-        return expose(c, t0, t1, shutter_carry(p->shutter));
+        return expose(c, t0, t1, into);
     int err = expose(c, t0, t1, &p->out);
-    return err < 0 ? err : shutter_accumulate(p->shutter, &p->out, carry_share);
+    return err < 0 ? err : shutter_accumulate(p->shutter, into, &p->out, carry_share);
+}
+
+void pair_promote_carry(WeftContext *c)
+{
+    shutter_promote(c->pair.shutter);
 }
 
 int pair_render_carry(WeftContext *c, WeftPicture *out)

@@ -53,9 +53,12 @@ int pair_render(WeftContext *c, double t, WeftPicture *out);
  * of the whole. */
 int pair_render_exposed(WeftContext *c, float t0, float t1, float carry_share,
                         WeftPicture *out);
-/* Renders the exposure over [t0, t1] of the prepared pair into the shutter's carry; with
- * carry_share > 0, mixes it into what the carry holds (that share of the whole) instead. */
-int pair_expose_carry(WeftContext *c, float t0, float t1, float carry_share);
+/* Renders the exposure over [t0, t1] of the prepared pair into the shutter's carry (next:
+ * the next output's carry); with carry_share > 0, mixes it into what that carry holds
+ * (that share of the whole) instead. */
+int pair_expose_carry(WeftContext *c, int next, float t0, float t1, float carry_share);
+/* The next output's carry becomes the carry. */
+void pair_promote_carry(WeftContext *c);
 /* The shutter's carry alone as a newly allocated picture: an exposure that a cut or the
  * end of the stream stops. */
 int pair_render_carry(WeftContext *c, WeftPicture *out);

@@ -24,6 +24,7 @@ typedef struct Pipeline {
     TimeMap map;
     PlanCurve *curve; /* from settings.curve, loaded at weft_open() */
     int started;
+    int64_t first_pts; /* of the stream's first picture */
     WeftPicture prev, next;
     int have_prev, have_next;
     int eof;
@@ -33,11 +34,11 @@ typedef struct Pipeline {
      * run ends at run_last_pts, a picture of run_last_duration (0 unknown) */
     int run_length;        /* pictures in prev's run, 1 when it has no repeats */
     int64_t run_last_pts, run_last_duration;
-    /* shutter: the part of output carry_index's exposure that lay in pairs the window has
-     * left (carry_length pts units of source time, over one or more pairs) is averaged in
-     * the shutter's carry tensor */
-    int64_t carry_index;
-    double carry_length;
+    /* shutter: the parts of output out_index's exposure that lay in pairs the window has
+     * left (carry_length pts units of source time, over one or more pairs) are averaged in
+     * the shutter's carry tensor; those of output out_index + 1 (next_carry_length) in its
+     * next carry */
+    double carry_length, next_carry_length;
     WeftTensor repeat_blocks; /* block_diff output, made at the first repeat test */
     float *repeat_means;      /* its host copy */
     int64_t out_index;     /* PLAN_FPS: index k of the next output */
@@ -99,6 +100,7 @@ static int pipeline_start(WeftContext *c, const WeftPicture *first)
         return err;
     }
     p->started = 1;
+    p->first_pts = first->pts;
     return 0;
 }
 
@@ -361,35 +363,77 @@ static double fps_exposure(const WeftContext *c, int64_t k, PlanTime at)
     return c->settings.shutter / 360.0 * interval;
 }
 
-/* The part of the current output's exposure [a, b] (source time) that lies in the current
- * pair, added to its average in the shutter's carry by length. An exposure can span many
- * pairs (a speed-up: several source intervals per output): each adds its part as the
- * window passes. Nothing is carried across a cut. */
-static int accumulate_exposure(WeftContext *c, double a, double b)
+/* Output k's exposure [a, b] in source time, centred on its time `at`; nothing exists
+ * before the first picture, so an exposure reaching before it is moved (not shortened) to
+ * start there. Returns its length, 0 for a sharp output. */
+static double exposure_window(const WeftContext *c, int64_t k, PlanTime at, double *a,
+                              double *b)
+{
+    const Pipeline *p = c->pipeline;
+    double exposure = fps_exposure(c, k, at);
+    double centre = (double)at.num / (double)at.den;
+    *a = centre - exposure / 2;
+    *b = centre + exposure / 2;
+    if (*a < (double)p->first_pts) {
+        *b += (double)p->first_pts - *a;
+        *a = (double)p->first_pts;
+    }
+    return exposure;
+}
+
+/* The part of an exposure [a, b] (source time) that lies in the current pair, added by
+ * length to the average of the current output (next = 0) or of the one after (next = 1)
+ * in the shutter's carries. An exposure can span many pairs (a speed-up: several source
+ * intervals per output): each adds its part as the window passes. Nothing is carried
+ * across a cut. */
+static int accumulate_exposure(WeftContext *c, int next, double a, double b)
 {
     Pipeline *p = c->pipeline;
+    double *carried = next ? &p->next_carry_length : &p->carry_length;
     const int64_t start = motion_start(c);
     const double length = (double)(p->next.pts - start);
     double from = a > (double)start ? a : (double)start;
     double to = b < (double)p->next.pts ? b : (double)p->next.pts;
-    if (p->carry_index != p->out_index)
-        p->carry_length = 0.0;
-    p->carry_index = p->out_index;
     if (!(to > from) || !(length > 0.0))
         return 0;
     int err = ready_pair(c);
     if (err < 0)
         return err;
     if (p->pair_cut) {
-        p->carry_length = 0.0;
+        *carried = 0.0;
         return 0;
     }
-    float share = (float)(p->carry_length / (p->carry_length + (to - from)));
-    if ((err = pair_expose_carry(c, (float)((from - (double)start) / length),
+    float share = (float)(*carried / (*carried + (to - from)));
+    if ((err = pair_expose_carry(c, next, (float)((from - (double)start) / length),
                                  (float)((to - (double)start) / length), share)) < 0)
         return err;
-    p->carry_length += to - from;
+    *carried += to - from;
     return 0;
+}
+
+/* Before the window moves on: this pair's parts of the current output's exposure and of
+ * the next one's, when that has begun. */
+static int accumulate_both(WeftContext *c, double a, double b)
+{
+    Pipeline *p = c->pipeline;
+    int err = accumulate_exposure(c, 0, a, b);
+    PlanTime at_next;
+    double a_next, b_next;
+    if (err >= 0 && plan_fps_output_time(&p->map, p->out_index + 1, &at_next) >= 0 &&
+        exposure_window(c, p->out_index + 1, at_next, &a_next, &b_next) > 0.0)
+        err = accumulate_exposure(c, 1, a_next, b_next);
+    return err;
+}
+
+/* The current output is done: the next one's carry becomes the carry. */
+static void next_output(WeftContext *c)
+{
+    Pipeline *p = c->pipeline;
+    p->out_index++;
+    p->carry_length = p->next_carry_length;
+    p->next_carry_length = 0.0;
+    if (p->carry_length > 0.0)
+        pair_promote_carry(c);
 }
 
 /* Output k at source time `at` in (or a hair before) the current pair, with an exposure of
@@ -406,18 +450,19 @@ static int emit_at(WeftContext *c, PlanTime at, double exposure, int64_t pts, We
     int err = emit(c, t_num, t_den, exposure, pts, 1, out);
     if (err < 0)
         return err;
-    p->out_index++;
-    p->carry_length = 0.0;
+    next_output(c);
     return 0;
 }
 
-static void finish_output(Pipeline *p, WeftPicture *out, int64_t pts)
+/* An output made from the carry (and this pair): its pts, and on to the next. */
+static void finish_output(WeftContext *c, WeftPicture *out, int64_t pts)
 {
+    Pipeline *p = c->pipeline;
+    out->color = p->prev.color;
     out->pts = pts;
     out->duration = 1;
     out->time_base = p->map.out_tb;
-    p->out_index++;
-    p->carry_length = 0.0;
+    next_output(c);
 }
 
 /* An exposed output whose exposure [a, b] ends in the current pair; `at` (its time) may lie
@@ -428,14 +473,14 @@ static int emit_exposed(WeftContext *c, PlanTime at, double exposure, double a, 
     Pipeline *p = c->pipeline;
     const int64_t start = motion_start(c);
     const double length = (double)(p->next.pts - start);
-    const double carried = p->carry_index == p->out_index ? p->carry_length : 0.0;
+    const double carried = p->carry_length;
     const int own_pair = plan_time_cmp_pts(at, start) >= 0;
     int err;
     if ((err = ready_pair(c)) < 0)
         return err;
     if (!(carried > 0.0) || (own_pair && p->pair_cut)) {
-        /* all of it in this pair (its start cut off by the stream's start or by a cut), or
-         * a cut pair (emit() shows a source picture then) */
+        /* all of it in this pair (its start cut off by a cut), or a cut pair (emit() shows
+         * a source picture then) */
         return emit_at(c, at, exposure / length, pts, out);
     }
     double from = a > (double)start ? a : (double)start;
@@ -450,8 +495,7 @@ static int emit_exposed(WeftContext *c, PlanTime at, double exposure, double a, 
     }
     if (err < 0)
         return err;
-    out->color = p->prev.color;
-    finish_output(p, out, pts);
+    finish_output(c, out, pts);
     return 0;
 }
 
@@ -466,19 +510,18 @@ static int get_fps(WeftContext *c, WeftPicture *out)
         int64_t pts = plan_fps_output_pts(&p->map, p->out_index);
         if (p->have_next) {
             const int beyond = plan_time_cmp_pts(at, p->next.pts) >= 0;
-            const double exposure = fps_exposure(c, p->out_index, at);
+            double a, b;
+            const double exposure = exposure_window(c, p->out_index, at, &a, &b);
             if (exposure > 0.0) {
-                /* the exposure [a, b] is centred on the output's time; the output is made
-                 * once the window holds its end, from all the pairs it spans */
-                const double centre = (double)at.num / (double)at.den;
-                const double a = centre - exposure / 2, b = centre + exposure / 2;
+                /* the output is made once the window holds its exposure's end, from all
+                 * the pairs the exposure spans */
                 if (beyond || b > (double)p->next.pts) {
                     if (!beyond && ready_pair(c) >= 0 && p->pair_cut) {
                         /* a cut in its own pair (a source picture then), or after the
                          * exposure began (it stops at the cut) */
                         return emit_exposed(c, at, exposure, a, b, pts, out);
                     }
-                    if ((err = accumulate_exposure(c, a, b)) < 0)
+                    if ((err = accumulate_both(c, a, b)) < 0)
                         return err;
                     advance_window(p, &c->pair);
                     continue;
@@ -500,19 +543,16 @@ static int get_fps(WeftContext *c, WeftPicture *out)
                                 : plan_time_cmp_pts(at, p->prev.pts) <= 0;
         if (!inside)
             return WEFT_EOF;
-        if (p->carry_index == p->out_index && p->carry_length > 0.0 &&
-            plan_time_cmp_pts(at, p->prev.pts) < 0) {
+        if (p->carry_length > 0.0 && plan_time_cmp_pts(at, p->prev.pts) < 0) {
             /* an exposure that ran past the last picture: the part before it */
             if ((err = pair_render_carry(c, out)) < 0)
                 return err;
-            out->color = p->prev.color;
-            finish_output(p, out, pts);
+            finish_output(c, out, pts);
             return 0;
         }
         if ((err = emit(c, 0, 1, 0.0, pts, 1, out)) < 0)
             return err;
-        p->out_index++;
-        p->carry_length = 0.0;
+        next_output(c);
         return 0;
     }
 }

@@ -7,7 +7,7 @@
 struct Shutter {
     Device *dev;
     WeftTensor sample, sum[2]; /* running sums ping-pong: ops do not write their input */
-    WeftTensor carry, mix;
+    WeftTensor carry, carry_next, mix;
 };
 
 int shutter_create(Shutter **out, Device *d, int channels, int width, int height)
@@ -23,6 +23,8 @@ int shutter_create(Shutter **out, Device *d, int channels, int width, int height
         err = device_tensor(d, &s->sum[i], channels, height, width);
     if (err >= 0)
         err = device_tensor(d, &s->carry, channels, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->carry_next, channels, height, width);
     if (err >= 0)
         err = device_tensor(d, &s->mix, channels, height, width);
     if (err < 0) {
@@ -41,6 +43,7 @@ void shutter_destroy(Shutter **ps)
     device_tensor_free(&(*ps)->sum[0]);
     device_tensor_free(&(*ps)->sum[1]);
     device_tensor_free(&(*ps)->carry);
+    device_tensor_free(&(*ps)->carry_next);
     device_tensor_free(&(*ps)->mix);
     free(*ps);
     *ps = NULL;
@@ -86,16 +89,31 @@ int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, Wef
     return err < 0 ? err : op_add_scaled(s->dev, &s->sum[0], carry, share, out);
 }
 
-int shutter_accumulate(Shutter *s, WeftTensor *part, float share)
+WeftTensor *shutter_carry_next(Shutter *s)
 {
-    if (!s || part == &s->carry || part == &s->mix)
+    return s ? &s->carry_next : NULL;
+}
+
+void shutter_promote(Shutter *s)
+{
+    if (!s)
+        return;
+    WeftTensor keep = s->carry;
+    s->carry = s->carry_next;
+    s->carry_next = keep;
+}
+
+int shutter_accumulate(Shutter *s, WeftTensor *into, WeftTensor *part, float share)
+{
+    if (!s || (into != &s->carry && into != &s->carry_next) || part == &s->carry ||
+        part == &s->carry_next || part == &s->mix)
         return -EINVAL;
-    int err = shutter_mix(s, part, &s->carry, share, &s->mix);
+    int err = shutter_mix(s, part, into, share, &s->mix);
     if (err < 0)
         return err;
-    /* the mix is the new carry; the old carry's storage becomes the scratch */
-    WeftTensor keep = s->carry;
-    s->carry = s->mix;
+    /* the mix is the new value; the old storage becomes the scratch */
+    WeftTensor keep = *into;
+    *into = s->mix;
     s->mix = keep;
     return 0;
 }

@@ -31,10 +31,17 @@ WeftTensor *shutter_carry(Shutter *s);
  * lengths. out must differ from cur and carry. */
 int shutter_mix(Shutter *s, WeftTensor *cur, WeftTensor *carry, float share, WeftTensor *out);
 
-/* carry = (1 - share) part + share carry: one more part of an exposure that spans several
- * pairs, weighted by lengths (share = the carry's length over the sum). part must be
- * neither the carry nor the scratch tensor. */
-int shutter_accumulate(Shutter *s, WeftTensor *part, float share);
+/* The carry of the output after: its exposure can begin while the current output's still
+ * gathers parts (exposures overlap when the frame interval grows, or when the first
+ * output's is moved to start at the first picture). */
+WeftTensor *shutter_carry_next(Shutter *s);
+/* The next output's carry becomes the carry (the current output is done). */
+void shutter_promote(Shutter *s);
+
+/* into = (1 - share) part + share into, for into = the carry or the next carry: one more
+ * part of an exposure that spans several pairs, weighted by lengths (share = into's length
+ * over the sum). part must be none of the shutter's own tensors. */
+int shutter_accumulate(Shutter *s, WeftTensor *into, WeftTensor *part, float share);
 
 /* A scratch tensor of the frame's shape, free between calls (for shutter_mix's output). */
 WeftTensor *shutter_scratch(Shutter *s);

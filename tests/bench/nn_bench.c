@@ -6,7 +6,8 @@
  * Random frames of WIDTH x HEIGHT (RGB), t = 0.5; one warm-up run (planning, pipelines),
  * then RUNS timed runs (default 3). Prints the min and median milliseconds per in-between,
  * the process CPU time per in-between (all threads; the steadier figure on a shared machine),
- * the achieved GFLOP/s of the (de)convolutions (2 x multiply-adds / time), the planned
+ * the achieved GFLOP/s of the (de)convolutions (2 x nominal multiply-adds per wall second,
+ * and per CPU second: the figure to compare on a loaded machine), the planned
  * tensor memory, and the process's peak RSS (whole process: model, weights, frames; on
  * lavapipe the "GPU" buffers too).
  */
@@ -77,10 +78,11 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%s %dx%d: min %.0f ms, median %.0f ms per in-between (%d runs; CPU time min %.0f "
-           "ms); %.1f GMAC, %.1f GFLOP/s; planned tensors %.0f MiB; peak RSS %.0f MiB\n",
+           "ms); %.1f GMAC, %.1f GFLOP/s (%.1f per CPU-s); planned tensors %.0f MiB; peak RSS "
+           "%.0f MiB\n",
            vulkan ? "vulkan" : "cpu", w, h, times[0], times[runs / 2], runs, cpu_times[0],
-           macs * 1e-9, 2 * macs / (times[0] * 1e-3) * 1e-9, bytes / 1048576.0,
-           ru.ru_maxrss / 1024.0);
+           macs * 1e-9, 2 * macs / (times[0] * 1e-3) * 1e-9,
+           2 * macs / (cpu_times[0] * 1e-3) * 1e-9, bytes / 1048576.0, ru.ru_maxrss / 1024.0);
     status = 0;
 done:
     if (status)

@@ -1,5 +1,5 @@
 #version 450
-// anime_merge: warp where the region is trusted, else a cross-fade or a hold; contract in
+// anime_merge: warp where the region is trusted, else a cross-fade or a per-pixel hold; contract in
 // lib/ops/anime_merge.h. Same arithmetic order as the C code.
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
@@ -9,7 +9,7 @@ layout(std430, set = 0, binding = 3) readonly buffer Tiles { float tiles[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int c, h, w, tile, tw, th;
-    float t;
+    float t, sharp;
 } p;
 
 void main()
@@ -33,11 +33,20 @@ void main()
         g[k] = top + fy * (bot - top);
     }
     float trust = g[0], fade = g[1], keep_a = warped[2 * c * plane + i];
+    float da = 0.0, db = 0.0;
+    for (int ch = 0; ch < c; ch++) {
+        int j = ch * plane + i;
+        precise float warp = keep_a * warped[j] + (1.0 - keep_a) * warped[c * plane + j];
+        da = max(da, abs(a[j] - warp));
+        db = max(db, abs(b[j] - warp));
+    }
+    precise float margin = (1.0 - p.t) * db - p.t * da;
+    float hold_a = 1.0 / (1.0 + exp(-p.sharp * margin));
     for (int ch = 0; ch < c; ch++) {
         int j = ch * plane + i;
         precise float warp = keep_a * warped[j] + (1.0 - keep_a) * warped[c * plane + j];
         precise float cross = (1.0 - p.t) * a[j] + p.t * b[j];
-        float hold = p.t <= 0.5 ? a[j] : b[j];
+        precise float hold = hold_a * a[j] + (1.0 - hold_a) * b[j];
         precise float fallback = fade * cross + (1.0 - fade) * hold;
         dst[j] = trust * warp + (1.0 - trust) * fallback;
     }

@@ -1,3 +1,5 @@
+#include <math.h>
+
 #include "ops/anime_merge.h"
 #include "ops/op_inline.h"
 
@@ -15,7 +17,6 @@ static void anime_merge_cpu(const void *params, WeftTensor *const *t, int y0, in
     const float *a = t[0]->host, *b = t[1]->host, *warped = t[2]->host, *tiles = t[3]->host;
     float *out = t[4]->host;
     const float inv_tile = 1.0f / p->tile;
-    const float *hold = p->t <= 0.5f ? a : b;
     for (int y = y0; y < y1; y++) {
         float gy = clampf((y + 0.5f) * inv_tile - 0.5f, 0.0f, (float)(th - 1));
         int ty0 = (int)gy, ty1 = ty0 + 1 < th ? ty0 + 1 : th - 1;
@@ -34,11 +35,21 @@ static void anime_merge_cpu(const void *params, WeftTensor *const *t, int y0, in
                 g[k] = top + fy * (bot - top);
             }
             const float trust = g[0], fade = g[1], keep_a = warped[2 * c * plane + i];
+            float da = 0.0f, db = 0.0f;
+            for (int ch = 0; ch < c; ch++) {
+                size_t j = ch * plane + i;
+                float warp = keep_a * warped[j] + (1.0f - keep_a) * warped[c * plane + j];
+                da = fmaxf(da, fabsf(a[j] - warp));
+                db = fmaxf(db, fabsf(b[j] - warp));
+            }
+            const float hold_a =
+                1.0f / (1.0f + expf(-p->sharp * ((1.0f - p->t) * db - p->t * da)));
             for (int ch = 0; ch < c; ch++) {
                 size_t j = ch * plane + i;
                 float warp = keep_a * warped[j] + (1.0f - keep_a) * warped[c * plane + j];
                 float cross = (1.0f - p->t) * a[j] + p->t * b[j];
-                float fallback = fade * cross + (1.0f - fade) * hold[j];
+                float hold = hold_a * a[j] + (1.0f - hold_a) * b[j];
+                float fallback = fade * cross + (1.0f - fade) * hold;
                 out[j] = trust * warp + (1.0f - trust) * fallback;
             }
         }
@@ -65,9 +76,10 @@ const OpInfo op_info_anime_merge = {
 };
 
 int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, WeftTensor *tiles,
-                   int tile, float t, WeftTensor *out)
+                   int tile, float t, float sharp, WeftTensor *out)
 {
-    if (!a || !b || !warped || !tiles || !out || tile < 1 || !(t > 0.0f && t < 1.0f))
+    if (!a || !b || !warped || !tiles || !out || tile < 1 || !(t > 0.0f && t < 1.0f) ||
+        !(sharp > 0.0f))
         return -EINVAL;
     const int c = a->c, h = a->h, w = a->w;
     const int th = (h + tile - 1) / tile, tw = (w + tile - 1) / tile;
@@ -75,6 +87,7 @@ int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, 
         warped->w != w || tiles->c != 2 || tiles->h != th || tiles->w != tw || out->c != c ||
         out->h != h || out->w != w)
         return -EINVAL;
-    OpAnimeMergeParams p = {.c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .t = t};
+    OpAnimeMergeParams p = {
+        .c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .t = t, .sharp = sharp};
     return device_run(d, &op_info_anime_merge, &p, (WeftTensor *[]){a, b, warped, tiles, out});
 }

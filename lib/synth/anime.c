@@ -22,6 +22,9 @@
 #define ANIME_TILE 32
 /* Full trust in the warp once it leaves half the disagreement a cross-fade leaves. */
 #define ANIME_TRUST_SLOPE 2.0f
+/* Steepness of the hold's per-pixel choice of source: a difference of 1/64 of full scale
+ * between the two sources' distances to the warp is already a near-certain choice. */
+#define ANIME_HOLD_SHARPNESS 64.0f
 /* Mean disagreement of the warped frames (0..1) below which a region is trusted outright:
  * about the compression noise of a still 8-bit region. */
 #define ANIME_CONSISTENT 0.02f
@@ -74,6 +77,7 @@ int anime_synth_frame(AnimeSynth *s, WeftTensor *a, WeftTensor *b, WeftTensor *f
         err = op_anime_tiles(s->dev, a, b, &s->warped, ANIME_TILE, ANIME_TRUST_SLOPE,
                              ANIME_CONSISTENT, &s->tiles);
     if (err >= 0)
-        err = op_anime_merge(s->dev, a, b, &s->warped, &s->tiles, ANIME_TILE, t, out);
+        err = op_anime_merge(s->dev, a, b, &s->warped, &s->tiles, ANIME_TILE, t,
+                             ANIME_HOLD_SHARPNESS, out);
     return err;
 }

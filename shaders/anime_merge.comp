@@ -9,8 +9,21 @@ layout(std430, set = 0, binding = 3) readonly buffer Tiles { float tiles[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int c, h, w, tile, tw, th;
-    float t, sharp;
+    float t, sharp, ink;
 } p;
+
+// 1 - the darkest colour channel of source `which` (0 a, 1 b) at i, times alpha with 4
+// channels.
+float source_ink(int which, int plane, int i)
+{
+    int colours = p.c == 4 ? 3 : p.c;
+    float lowest = which == 0 ? a[i] : b[i];
+    for (int ch = 1; ch < colours; ch++)
+        lowest = min(lowest, which == 0 ? a[ch * plane + i] : b[ch * plane + i]);
+    float alpha = p.c == 4 ? (which == 0 ? a[3 * plane + i] : b[3 * plane + i]) : 1.0;
+    precise float ink = (1.0 - lowest) * alpha;
+    return ink;
+}
 
 void main()
 {
@@ -40,6 +53,8 @@ void main()
         da = max(da, abs(a[j] - warp));
         db = max(db, abs(b[j] - warp));
     }
+    db -= p.ink * source_ink(1, plane, i);
+    da -= p.ink * source_ink(0, plane, i);
     precise float margin = (1.0 - p.t) * db - p.t * da;
     float hold_a = 1.0 / (1.0 + exp(-p.sharp * margin));
     for (int ch = 0; ch < c; ch++) {

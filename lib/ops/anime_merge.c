@@ -9,6 +9,17 @@ static int anime_merge_rows(const void *params, WeftTensor *const *t)
     return ((const OpAnimeMergeParams *)params)->h;
 }
 
+/* How far a source pixel is from blank paper: 1 - its darkest colour channel, times its
+ * alpha when it has one (4 channels: the last is alpha). */
+static inline float source_ink(const float *src, size_t plane, size_t i, int c)
+{
+    const int colours = c == 4 ? 3 : c;
+    float lowest = src[i];
+    for (int ch = 1; ch < colours; ch++)
+        lowest = fminf(lowest, src[ch * plane + i]);
+    return (1.0f - lowest) * (c == 4 ? src[3 * plane + i] : 1.0f);
+}
+
 static void anime_merge_cpu(const void *params, WeftTensor *const *t, int y0, int y1)
 {
     const OpAnimeMergeParams *p = params;
@@ -42,6 +53,8 @@ static void anime_merge_cpu(const void *params, WeftTensor *const *t, int y0, in
                 da = fmaxf(da, fabsf(a[j] - warp));
                 db = fmaxf(db, fabsf(b[j] - warp));
             }
+            db -= p->ink * source_ink(b, plane, i, c);
+            da -= p->ink * source_ink(a, plane, i, c);
             const float hold_a =
                 1.0f / (1.0f + expf(-p->sharp * ((1.0f - p->t) * db - p->t * da)));
             for (int ch = 0; ch < c; ch++) {
@@ -76,10 +89,10 @@ const OpInfo op_info_anime_merge = {
 };
 
 int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, WeftTensor *tiles,
-                   int tile, float t, float sharp, WeftTensor *out)
+                   int tile, float t, float sharp, float ink, WeftTensor *out)
 {
     if (!a || !b || !warped || !tiles || !out || tile < 1 || !(t > 0.0f && t < 1.0f) ||
-        !(sharp > 0.0f))
+        !(sharp > 0.0f) || !(ink >= 0.0f))
         return -EINVAL;
     const int c = a->c, h = a->h, w = a->w;
     const int th = (h + tile - 1) / tile, tw = (w + tile - 1) / tile;
@@ -88,6 +101,6 @@ int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, 
         out->h != h || out->w != w)
         return -EINVAL;
     OpAnimeMergeParams p = {
-        .c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .t = t, .sharp = sharp};
+        .c = c, .h = h, .w = w, .tile = tile, .tw = tw, .th = th, .t = t, .sharp = sharp, .ink = ink};
     return device_run(d, &op_info_anime_merge, &p, (WeftTensor *[]){a, b, warped, tiles, out});
 }

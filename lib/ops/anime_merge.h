@@ -7,14 +7,18 @@
  *   warp = keep_a wa + (1 - keep_a) wb,
  *   fallback = fade ((1 - t) a + t b) + (1 - fade) hold,
  *   out = trust warp + (1 - trust) fallback.
- * The hold shows, per pixel, the source the motion estimate supports: with da = max over
- * channels |a - warp| and db likewise, hold_a = 1 / (1 + exp(-sharp ((1 - t) db - t da))),
- * hold = hold_a a + (1 - hold_a) b. Where the warp is not trusted it is still evidence of
- * which drawing's pixel belongs here: a line of one drawing that the warp does not place
- * here is not shown (a misplaced solid line costs more than a missing one), while the
- * picture stays made of source pixels, never a see-through mix (steep but continuous, so
- * the C path and the shader agree near ties). Near t = 0 or 1 it is the nearer drawing.
- * params: c, h, w, tile, tw, th, t (0 < t < 1), sharp (> 0). Rows: one per image row. */
+ * The hold shows, per pixel, the source the motion estimate supports: with
+ * da = max over channels |a - warp| - ink ink(a), db likewise, where ink(v) = (1 - the
+ * lowest colour channel of v) x alpha (4 channels: the last is alpha; else no alpha),
+ * hold_a = 1 / (1 + exp(-sharp ((1 - t) db - t da))), hold = hold_a a + (1 - hold_a) b.
+ * Where the warp is not trusted it is still evidence of which drawing's pixel belongs here:
+ * a line of one drawing that the warp does not place near here is not shown (a misplaced
+ * solid line costs more than a missing one); the ink term keeps a line the warp roughly
+ * supports, so the lines do not thin out. The picture stays made of source pixels, never
+ * a see-through mix (steep but continuous, so the C path and the shader agree near ties).
+ * Near t = 0 or 1 it is the nearer drawing.
+ * params: c, h, w, tile, tw, th, t (0 < t < 1), sharp (> 0), ink (>= 0).
+ * Rows: one per image row. */
 #ifndef WEFT_OPS_ANIME_MERGE_H
 #define WEFT_OPS_ANIME_MERGE_H
 
@@ -22,11 +26,11 @@
 
 typedef struct OpAnimeMergeParams {
     int32_t c, h, w, tile, tw, th;
-    float t, sharp;
+    float t, sharp, ink;
 } OpAnimeMergeParams;
 
 extern const OpInfo op_info_anime_merge;
 int op_anime_merge(Device *d, WeftTensor *a, WeftTensor *b, WeftTensor *warped, WeftTensor *tiles,
-                   int tile, float t, float sharp, WeftTensor *out);
+                   int tile, float t, float sharp, float ink, WeftTensor *out);
 
 #endif

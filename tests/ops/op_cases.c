@@ -387,7 +387,8 @@ static void make_anime_merge(CaseRng *r, int w, int h, OpCase *k)
                             .tw = (w + tile - 1) / tile,
                             .th = (h + tile - 1) / tile,
                             .t = rng_uniform(r, 0.05f, 0.95f),
-                            .sharp = rng_uniform(r, 1.0f, 64.0f)};
+                            .sharp = rng_uniform(r, 1.0f, 64.0f),
+                            .ink = rng_uniform(r, 0.0f, 1.0f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, c, h, w, 0, 1);
     case_tensor_smooth(k, c, h, w, 0, 1);

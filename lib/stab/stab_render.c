@@ -3,6 +3,9 @@
 #include "ops/warp_homography.h"
 #include "stab/stab_render.h"
 
+/* the blending band along a picture's edges, as a fraction of its short side */
+#define STAB_FEATHER_FRACTION 24
+
 void stab_render_pixel_map(const StabMat *centred, int w, int h, float out[9])
 {
     /* centred = pixel - ((w - 1) / 2, (h - 1) / 2) on both sides */
@@ -35,15 +38,20 @@ int stab_render(Device *d, WeftTensor *out, WeftTensor *coverage, WeftTensor *co
     const int w = out->w, h = out->h;
     float m[9];
     stab_render_pixel_map(&maps[0], w, h, m);
-    int err = op_warp_homography(d, sources[0], out, coverage, m, WARP_HOMOGRAPHY_ALL);
-    if (err < 0 || stab_render_covers(&maps[0], w, h))
-        return err;
+    if (stab_render_covers(&maps[0], w, h))
+        return op_warp_homography(d, sources[0], out, coverage, m, WARP_HOMOGRAPHY_ALL, 0);
+    /* the pictures blend over a band along their edges: a hard seam where two of them meet
+     * (they never register perfectly: parallax, exposure) would move with the shake and
+     * draw corners for anything that tracks the output */
+    const float feather = (float)(w < h ? w : h) / STAB_FEATHER_FRACTION;
+    int err = op_warp_homography(d, sources[0], out, coverage, m, WARP_HOMOGRAPHY_ALL, feather);
     for (int k = 1; k < count && err >= 0; k++) {
         float mk[9];
         stab_render_pixel_map(&maps[k], w, h, mk);
-        err = op_warp_homography(d, sources[k], out, coverage, mk, WARP_HOMOGRAPHY_HOLES);
+        err = op_warp_homography(d, sources[k], out, coverage, mk, WARP_HOMOGRAPHY_HOLES,
+                                 feather);
     }
     if (err >= 0)
-        err = op_warp_homography(d, sources[0], out, coverage, m, WARP_HOMOGRAPHY_EDGE);
+        err = op_warp_homography(d, sources[0], out, coverage, m, WARP_HOMOGRAPHY_EDGE, feather);
     return err;
 }

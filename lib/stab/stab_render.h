@@ -1,7 +1,8 @@
 /* Rendering of one stabilised picture on the device: the picture resampled through its
  * correction, then, where it leaves holes (border fill), the neighbouring pictures
  * resampled through the camera motion between them and it, nearest first, and the nearest
- * edge of the picture itself only where nothing covers. */
+ * edge of the picture itself only where nothing covers. Pictures blend over a band along
+ * their edges instead of meeting at hard seams. */
 #ifndef WEFT_STAB_STAB_RENDER_H
 #define WEFT_STAB_STAB_RENDER_H
 

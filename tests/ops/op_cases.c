@@ -589,6 +589,7 @@ static void make_warp_homography(CaseRng *r, int w, int h, OpCase *k)
     float angle = rng_uniform(r, -0.1f, 0.1f), zoom = rng_uniform(r, 0.8f, 1.25f);
     OpWarpHomographyParams p = {.c = c, .h = h, .w = w, .oh = oh, .ow = ow,
                                 .mode = rng_int(r, 0, 2)};
+    p.feather = rng_int(r, 0, 1) ? rng_uniform(r, 0.5f, 12.0f) : 0.0f;
     p.m[0] = zoom * cosf(angle);
     p.m[1] = -zoom * sinf(angle);
     p.m[2] = rng_uniform(r, -0.2f, 0.2f) * (float)w + 0.0123f;

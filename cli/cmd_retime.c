@@ -259,7 +259,8 @@ int cmd_retime(Cli *cli)
         choose_other_packet(&r) ||
         (needs_rate(cli) && speed_rate(&r, has_speed(&cli->settings) ? 1 : cli->settings.factor)) ||
         cli_open_context(cli, &r.ctx) ||
-        (cli->settings.stabilize && cli_stabilize_analyse(cli, r.ctx) < 0))
+        ((cli->settings.stabilize || cli->settings.camera == WEFT_CAMERA_SMOOTH) &&
+         cli_stabilize_analyse(cli, r.ctx) < 0))
         goto done;
 
     err = video_input_read(cli, &r.in, &frame);

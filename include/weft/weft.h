@@ -165,6 +165,14 @@ typedef enum WeftStabBorder {
     WEFT_STAB_BORDER_FILL = 2,     /* full frame: borders filled from neighbouring pictures */
 } WeftStabBorder;
 
+/** 2D camera moves (animation): what happens to a camera move that steps. */
+typedef enum WeftCamera {
+    WEFT_CAMERA_KEEP = 0,   /* as drawn */
+    WEFT_CAMERA_SMOOTH = 1, /* a stepped move (a pan that moves every second or third
+                               picture) becomes a steady one at the same overall pace: each
+                               picture is shifted (turned, scaled) whole, never redrawn */
+} WeftCamera;
+
 /** Stabilisation: the model of the camera motion between two pictures. */
 typedef enum WeftMotionModel {
     WEFT_MOTION_SIMILARITY = 0, /* shift, rotation, zoom: no distortion */
@@ -230,6 +238,10 @@ typedef struct WeftSettings {
                             default 0 */
     float max_angle;     /* largest stabilising rotation, degrees; 0 = no limit (gauss, tripod)
                             or automatic (l1: smooth / 10 degrees). default 0 */
+    int camera;          /* WeftCamera; WEFT_CAMERA_SMOOTH runs the stabilisation passes with
+                            a path that removes only the steps (Gaussian, sigma 2 pictures:
+                            a constant pace stays exactly), whatever stabilize, path, smooth
+                            and max_shear say. default WEFT_CAMERA_KEEP */
     float max_shear;     /* largest shear (and perspective of as much effect at the corners)
                             that the correction adds to a similarity to steady the picture's
                             shape, percent; 0 = none; unused with WEFT_MOTION_HOMOGRAPHY.

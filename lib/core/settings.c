@@ -239,6 +239,12 @@ static const char *const stab_path_names[] = { "gauss", "l1", "tripod", NULL };
 static const char *const stab_border_names[] = { "crop", "adaptive", "fill", NULL };
 static const char *const motion_model_names[] = { "similarity", "affine", "homography", NULL };
 static const char *const switch_names[] = { "0", "1", NULL };
+static const char *const camera_names[] = { "keep", "smooth", NULL };
+
+static int set_camera(WeftSettings *s, const char *v)
+{
+    return set_enum(&s->camera, v, camera_names);
+}
 
 static int set_stabilize(WeftSettings *s, const char *v)
 {
@@ -375,6 +381,11 @@ static const SettingRow settings_table[] = {
     { { "max-angle", "0",
         "largest stabilising rotation in degrees (0: none for gauss/tripod, automatic for l1)",
         "0..180" }, set_max_angle },
+    { { "camera", "keep",
+        "2D camera moves (animation): keep, or smooth: a stepped pan (moving every second or "
+        "third picture) becomes a steady pan at the same pace, pictures shifted whole "
+        "(runs the stabilisation passes)",
+        "keep|smooth" }, set_camera },
     { { "max-shear", "1",
         "largest shear and perspective the stabilising correction adds to a similarity to "
         "steady the picture's shape, percent (0: none; homography model: unused)",
@@ -475,6 +486,7 @@ int settings_validate(const WeftSettings *s, const Log *log)
     CHECK_ARG(log, s->max_shift >= 0.0f && s->max_shift <= 100000.0f);
     CHECK_ARG(log, s->max_angle >= 0.0f && s->max_angle <= 180.0f);
     CHECK_ARG(log, s->max_shear >= 0.0f && s->max_shear <= 10.0f);
+    CHECK_ARG(log, s->camera == WEFT_CAMERA_KEEP || s->camera == WEFT_CAMERA_SMOOTH);
     CHECK_ARG(log, memchr(s->device_name, 0, sizeof(s->device_name)) != NULL);
     return 0;
 }

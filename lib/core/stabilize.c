@@ -108,6 +108,45 @@ static int stage_get(WeftContext *c, StabStage **out)
     return 0;
 }
 
+/* The stage runs for stabilisation and for smoothing stepped camera moves. */
+static int stage_wanted(const WeftSettings *set)
+{
+    return set->stabilize || set->camera == WEFT_CAMERA_SMOOTH;
+}
+
+/* Sigma 2 pictures: steps of up to 3 pictures vanish, a constant pace (the fit is locally
+ * linear) stays exactly */
+#define STEP_SMOOTH 4
+
+/* The path and shape smoothing that the settings ask for; `online`: over a window of
+ * LOOKAHEAD pictures on each side (Gaussian, sigma capped to fit it). */
+static void path_options(const StabStage *s, const WeftSettings *set, int online,
+                         StabPathOptions *o, StabShapeOptions *so)
+{
+    const int steps = set->camera == WEFT_CAMERA_SMOOTH;
+    int smooth = steps ? STEP_SMOOTH : set->smooth > 0 ? set->smooth : 30;
+    if (online && smooth > 2 * LOOKAHEAD / 3)
+        smooth = 2 * LOOKAHEAD / 3;
+    *o = (StabPathOptions){
+        .model = (StabModel)set->motion_model,
+        .mode = online || steps ? STAB_PATH_GAUSS : (StabPathMode)set->stab_path,
+        .smooth = smooth,
+        .max_shift = steps ? 0 : set->max_shift,
+        .max_angle = steps ? 0 : set->max_angle * M_PI / 180.0,
+        .width = s->width,
+        .height = s->height,
+    };
+    /* the shape of the motion, when the model leaves it out (a drawn pan has none) */
+    *so = (StabShapeOptions){
+        .mode = o->mode,
+        .smooth = smooth,
+        .max_shear =
+            steps || o->model == STAB_MODEL_HOMOGRAPHY ? 0 : set->max_shear / 100.0,
+        .width = s->width,
+        .height = s->height,
+    };
+}
+
 /* After the last picture of pass 1: the path, its smoothing, the zoom. */
 static int plan(WeftContext *c)
 {
@@ -129,24 +168,9 @@ static int plan(WeftContext *c)
     }
     stab_path_accumulate(s->motion, n, s->camera);
     stab_path_accumulate(s->motion_full, n, s->camera_full);
-    int smooth = set->smooth > 0 ? set->smooth : 30;
-    StabPathOptions o = {
-        .model = (StabModel)set->motion_model,
-        .mode = (StabPathMode)set->stab_path,
-        .smooth = smooth,
-        .max_shift = set->max_shift,
-        .max_angle = set->max_angle * M_PI / 180.0,
-        .width = s->width,
-        .height = s->height,
-    };
-    /* the shape of the motion, when the model leaves it out */
-    StabShapeOptions so = {
-        .mode = o.mode,
-        .smooth = smooth,
-        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : set->max_shear / 100.0,
-        .width = s->width,
-        .height = s->height,
-    };
+    StabPathOptions o;
+    StabShapeOptions so;
+    path_options(s, set, 0, &o, &so);
     int err = stab_path_smooth(s->camera, n, &o, s->correction);
     if (err >= 0)
         err = stab_shape_correct(s->motion, s->motion_full, n, &so, shape);
@@ -157,7 +181,7 @@ static int plan(WeftContext *c)
     free(shape);
     if (err >= 0)
         err = stab_zoom_plan(s->correction, n, s->width, s->height, (StabBorder)set->stab_border,
-                             smooth, s->zoom);
+                             o.smooth, s->zoom);
     if (err < 0)
         return err;
     double most = 1;
@@ -255,7 +279,7 @@ int weft_stabilize_analyse(WeftContext *c, const WeftPicture *in)
 {
     if (!c)
         return -EINVAL;
-    CHECK_ARG(&c->log, c->settings.stabilize);
+    CHECK_ARG(&c->log, stage_wanted(&c->settings));
     StabStage *s;
     int err = stage_get(c, &s);
     if (err < 0)
@@ -278,27 +302,12 @@ static int plan_online(WeftContext *c, int64_t i)
     const WeftSettings *set = &c->settings;
     int64_t lo = i - LOOKAHEAD > 0 ? i - LOOKAHEAD : 0;
     int64_t hi = i + LOOKAHEAD < s->count - 1 ? i + LOOKAHEAD : s->count - 1;
-    int n = (int)(hi - lo + 1), smooth = set->smooth > 0 ? set->smooth : 30;
-    if (smooth > 2 * LOOKAHEAD / 3)
-        smooth = 2 * LOOKAHEAD / 3;
+    int n = (int)(hi - lo + 1);
     StabMat correction[2 * LOOKAHEAD + 1];
     double zoom[2 * LOOKAHEAD + 1];
-    StabPathOptions o = {
-        .model = (StabModel)set->motion_model,
-        .mode = STAB_PATH_GAUSS,
-        .smooth = smooth,
-        .max_shift = set->max_shift,
-        .max_angle = set->max_angle * M_PI / 180.0,
-        .width = s->width,
-        .height = s->height,
-    };
-    StabShapeOptions so = {
-        .mode = STAB_PATH_GAUSS,
-        .smooth = smooth,
-        .max_shear = o.model == STAB_MODEL_HOMOGRAPHY ? 0 : set->max_shear / 100.0,
-        .width = s->width,
-        .height = s->height,
-    };
+    StabPathOptions o;
+    StabShapeOptions so;
+    path_options(s, set, 1, &o, &so);
     StabMat shape[2 * LOOKAHEAD + 1];
     int err = stab_path_smooth(s->camera + lo, n, &o, correction);
     /* the window's first motion (from the picture before it) is not used */
@@ -312,7 +321,7 @@ static int plan_online(WeftContext *c, int64_t i)
         err = stab_zoom_plan(correction, n, s->width, s->height,
                              set->stab_border == WEFT_STAB_BORDER_FILL ? STAB_BORDER_FILL
                                                                        : STAB_BORDER_ADAPTIVE,
-                             smooth, zoom);
+                             o.smooth, zoom);
     if (err < 0)
         return err;
     s->correction[i] = correction[i - lo];
@@ -440,7 +449,7 @@ int weft_send_picture(WeftContext *c, const WeftPicture *in)
 {
     if (!c)
         return -EINVAL;
-    if (!c->settings.stabilize)
+    if (!stage_wanted(&c->settings))
         return pipeline_send_picture(c, in);
     StabStage *s;
     int err = stage_get(c, &s);
@@ -497,7 +506,7 @@ int weft_get_picture(WeftContext *c, WeftPicture *out)
 {
     if (!c)
         return -EINVAL;
-    if (!c->settings.stabilize || !c->stab)
+    if (!stage_wanted(&c->settings) || !c->stab)
         return pipeline_get_picture(c, out);
     for (;;) {
         int err = pipeline_get_picture(c, out);

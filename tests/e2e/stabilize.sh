@@ -3,7 +3,8 @@
 # random offset in every frame (a camera shaking over a static scene, +-6 px).
 # Checks: the output is steadier than the input (consecutive frames differ much less in the
 # middle of the picture); every path and border policy runs and keeps the frame count and
-# size; 10-bit input stays 10-bit; retime --stabilize --speed 0.5 works in one command; bad
+# size; 10-bit input stays 10-bit; retime --stabilize --speed 0.5 works in one command;
+# --camera smooth turns a pan on twos into a steady pan at the same pace; bad
 # option values and a pipe input are one-line errors with no output file left behind.
 # Usage: stabilize.sh [cpu|vulkan]
 . "$(dirname "$0")/common.sh"
@@ -90,11 +91,48 @@ if [ "$DEVICE" = cpu ]; then
         fail "retime --stabilize --speed 0.5: $(cat err.txt)"
     fi
 
+    # 5. --camera smooth: a pan drawn on twos (a window over a large picture, moved 6 px
+    # every second frame) becomes a steady 3 px a frame; pace measured by phase correlation
+    gen -f lavfi -i "mandelbrot=size=480x128:start_scale=0.5:end_scale=0.5:outer=normalized_iteration_count" \
+        -frames:v 1 wide.png
+    gen -loop 1 -framerate 24 -i wide.png -vf "crop=176:128:x='24+6*floor(n/2)':y=0,format=yuv420p" \
+        -frames:v 32 -c:v libx264 -preset ultrafast -qp 0 stepped.mp4
+    if "$WEFT" stabilize stepped.mp4 -o pan.mp4 --camera smooth --device "$DEVICE" 2>err.txt; then
+        gen -i stepped.mp4 -f rawvideo -pix_fmt gray stepped.gray
+        gen -i pan.mp4 -f rawvideo -pix_fmt gray pan.gray
+        if verdict=$("$PYTHON" - stepped.gray pan.gray <<'PY'
+import sys, numpy as np
+def shifts(path):
+    f = np.fromfile(path, np.uint8).reshape(-1, 128, 176).astype(np.float64)[:, 32:96, 44:132]
+    win = np.outer(np.hanning(64), np.hanning(88))
+    out = []
+    for a, b in zip(f, f[1:]):
+        r = np.fft.fft2((a - a.mean()) * win) * np.conj(np.fft.fft2((b - b.mean()) * win))
+        c = np.fft.ifft2(r / (np.abs(r) + 1e-9)).real
+        y, x = np.unravel_index(np.argmax(c), c.shape)
+        l, m, n = c[y, x - 1], c[y, x], c[y, (x + 1) % c.shape[1]]
+        dx = x + 0.5 * (l - n) / (l - 2 * m + n)  # parabola through the peak
+        out.append(dx if dx < c.shape[1] / 2 else dx - c.shape[1])
+    return np.abs(np.array(out))
+before, after = shifts(sys.argv[1]), shifts(sys.argv[2])[2:-2]  # the ends follow the trend
+ok = before.std() > 2.5 and abs(after.mean() - 3) < 0.3 and after.std() < 0.3
+print(f"{'ok' if ok else 'bad'}: steps {before.min():.1f}..{before.max():.1f} px -> "
+      f"{after.mean():.2f} px a frame (std {after.std():.2f})")
+sys.exit(0 if ok else 1)
+PY
+        ); then
+            pass "--camera smooth: $verdict"
+        else
+            fail "--camera smooth: $verdict"
+        fi
+    else
+        fail "--camera smooth: $(cat err.txt)"
+    fi
 fi
 
-# 5. bad values: one line, non-zero exit, no output left
+# 6. bad values: one line, non-zero exit, no output left
 for options in "--path wobbly" "--border none" "--smooth 0" "--smooth x" "--max-angle -1" \
-    "--max-shift abc" "--motion-model perspective" "--max-shear 11"; do
+    "--max-shift abc" "--motion-model perspective" "--max-shear 11" "--camera jumpy"; do
     rm -f bad.mp4
     # shellcheck disable=SC2086
     if "$WEFT" stabilize shaky.mp4 -o bad.mp4 $options 2>err.txt; then
@@ -112,6 +150,6 @@ else
         fail "pipe input: $(cat err.txt)"
 fi
 left=$(leftovers . still.png shaky.mp4 shaky.mp4.gray shaky10.mkv steady.mp4 steady.mp4.gray \
-    opt.mp4 steady10.mkv slow.mp4 err.txt)
+    opt.mp4 steady10.mkv slow.mp4 err.txt wide.png stepped.mp4 stepped.gray pan.mp4 pan.gray)
 [ -z "$left" ] && pass "no leftovers" || fail "leftovers: $left"
 finish

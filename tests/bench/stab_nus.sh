@@ -14,7 +14,8 @@
 #                  vidstab deshake difrint)
 #   --weft ARGS    extra options for every weft run (e.g. "--path gauss")
 #   --jobs N       rows made and scored N at a time (default 1); on a shared machine more
-#                  jobs finish sooner, the per-row CPU seconds stay comparable
+#                  jobs finish sooner, the per-row CPU seconds stay comparable. Run the
+#                  script under nice (e.g. nice -n 5): every row inherits it
 # Data: ../shared/data/stab/nus_regular07_shaky.mp4 and nus_regular07_difrint.mp4
 # (skipped, exit 77, when absent). FFmpeg: /usr/bin/ffmpeg (it has vid.stab).
 set -euo pipefail
@@ -59,7 +60,7 @@ run() { # name command...
     local name=$1; shift
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
     (
-        /usr/bin/time -o "$work/$name.time" -f '%e %U %S' nice "$@" > "$work/$name.log" 2>&1 ||
+        /usr/bin/time -o "$work/$name.time" -f '%e %U %S' "$@" > "$work/$name.log" 2>&1 ||
             { echo "stab_nus.sh: $name failed:" >&2; tail -3 "$work/$name.log" >&2; exit 1; }
     ) &
 }

@@ -6,20 +6,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "log_capture.h"
 #include "weft/weft.h"
-
-typedef struct LogCapture {
-    int errors;
-    char last[512];
-} LogCapture;
-
-static void capture_log(void *opaque, int level, const char *msg)
-{
-    LogCapture *capture = opaque;
-    if (level == WEFT_LOG_ERROR)
-        capture->errors++;
-    snprintf(capture->last, sizeof(capture->last), "%s", msg ? msg : "(null)");
-}
 
 /* Checks that a call returned -EINVAL and logged at least one error line. */
 #define CHECK_EINVAL_LOGGED(capture, call)                                                         \

@@ -285,7 +285,7 @@ static void test_shape(StabPathMode mode)
     for (int i = 0; i < N; i++) {
         for (int k = 0; k < 4; k++) {
             double x = (k & 1) ? W / 2.0 : -W / 2.0, y = (k & 2) ? H / 2.0 : -H / 2.0, e = 1e-3;
-            double u0, v0, ux, vx, uy, vy;
+            double u0 = 0, v0 = 0, ux = 0, vx = 0, uy = 0, vy = 0;
             CHECK(stab_mat_apply(&correction[i], x, y, &u0, &v0) == 0 &&
                   stab_mat_apply(&correction[i], x + e, y, &ux, &vx) == 0 &&
                   stab_mat_apply(&correction[i], x, y + e, &uy, &vy) == 0);

@@ -13,8 +13,10 @@ of frames cannot tell that from a drawing that moves on ones, so a pair method m
 Comparing the oracle with a target says whether the target is reachable by choosing better
 between holding, blending and warping, or needs information the pair does not hold.
 
-usage: timing_oracle.py SHOT_DIR [--weft build/cli/weft] [--run NAME=ARGS ...]
+usage: timing_oracle.py [SHOT_DIR] [--weft build/cli/weft] [--run NAME=ARGS ...]
   e.g. --run 'flow=--quality medium' --run 'anime=--quality medium --content anime'
+  SHOT_DIR defaults to ../shared/data/anime_color/AoT_S4E4_shot1 beside the source tree
+  (exit 77 when absent).
 """
 import argparse
 import os
@@ -41,10 +43,15 @@ def load(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('shot')
+    default_shot = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..',
+                                'shared', 'data', 'anime_color', 'AoT_S4E4_shot1')
+    ap.add_argument('shot', nargs='?', default=default_shot)
     ap.add_argument('--weft', default='build/cli/weft')
     ap.add_argument('--run', action='append', default=[], metavar='NAME=ARGS')
     args = ap.parse_args()
+    if not os.path.isdir(args.shot):
+        print(f'SKIP: {args.shot} absent')
+        sys.exit(77)
     frames = sorted(f for f in os.listdir(args.shot) if f.endswith('.png'))
     if len(frames) < 3:
         sys.exit(f'timing_oracle: {args.shot} holds fewer than 3 frames')

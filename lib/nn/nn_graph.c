@@ -1,7 +1,9 @@
 /* Graph executor: node checks and weight packing, shape inference, memory planning by
  * blob lifetimes, and the run loop that maps each node to ops (see nn_graph.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nn/nn_graph.h"
 #include "ops/nn_binary.h"
@@ -65,6 +67,10 @@ struct NnGraph {
     size_t bytes, bytes_no_reuse;
     size_t limit;
     double macs;
+    /* WEFT_NN_PROFILE=1: per-layer wall and process CPU milliseconds summed over runs,
+     * printed to stderr when the graph is destroyed */
+    int profile, profiled_runs;
+    double *prof_wall, *prof_cpu;
 };
 
 void nn_graph_set_limit(NnGraph *g, size_t bytes)
@@ -314,6 +320,12 @@ int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
     }
     if ((err = fuse_residuals(g)) < 0)
         goto fail;
+    const char *prof = getenv("WEFT_NN_PROFILE");
+    if (prof && prof[0] && strcmp(prof, "0")) {
+        g->prof_wall = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(double));
+        g->prof_cpu = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(double));
+        g->profile = g->prof_wall && g->prof_cpu;
+    }
     *out = g;
     return 0;
 fail:
@@ -337,11 +349,47 @@ static void release_plan(NnGraph *g)
     g->planned = 0;
 }
 
+static const char *const kind_names[] = {"split",  "conv",   "deconv", "unary",
+                                         "shuffle", "resize", "slice",  "concat",
+                                         "binary", "warp",   "fused"};
+
+static void print_profile(const NnGraph *g)
+{
+    if (!g->profile || !g->profiled_runs)
+        return;
+    double kind_wall[L_FUSED + 1] = {0}, kind_cpu[L_FUSED + 1] = {0}, wall = 0, cpu = 0;
+    int runs = g->profiled_runs;
+    fprintf(stderr, "nn profile (ms per run over %d runs): layer, op, output c x h x w, wall, cpu\n",
+            runs);
+    for (int k = 0; k < g->m->n_nodes; k++) {
+        const Layer *l = &g->layers[k];
+        if (l->kind == L_FUSED || l->kind == L_SPLIT)
+            continue;
+        const Blob *b = &g->blobs[l->writes[0]];
+        const char *kind = l->kind == L_CONV && l->wino ? "conv_wino" : kind_names[l->kind];
+        fprintf(stderr, "  %-24s %-9s %4d x %4d x %4d  cin %4d s%d  %8.2f %8.2f\n", l->node->name,
+                kind, b->c, b->h, b->w, l->cin, l->stride, g->prof_wall[k] / runs,
+                g->prof_cpu[k] / runs);
+        kind_wall[l->kind] += g->prof_wall[k] / runs;
+        kind_cpu[l->kind] += g->prof_cpu[k] / runs;
+        wall += g->prof_wall[k] / runs;
+        cpu += g->prof_cpu[k] / runs;
+    }
+    for (int i = 0; i <= L_FUSED; i++)
+        if (kind_cpu[i] > 0 || kind_wall[i] > 0)
+            fprintf(stderr, "  total %-9s %8.2f wall %8.2f cpu\n", kind_names[i], kind_wall[i],
+                    kind_cpu[i]);
+    fprintf(stderr, "  total           %8.2f wall %8.2f cpu\n", wall, cpu);
+}
+
 void nn_graph_destroy(NnGraph **pg)
 {
     if (!pg || !*pg)
         return;
     NnGraph *g = *pg;
+    print_profile(g);
+    free(g->prof_wall);
+    free(g->prof_cpu);
     if (g->blobs)
         release_plan(g);
     if (g->layers)
@@ -696,15 +744,35 @@ static int run_layer(NnGraph *g, Layer *l)
     return -EINVAL;
 }
 
+static double clock_ms(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
 int nn_graph_run(NnGraph *g)
 {
     if (!g || !g->planned)
         return -EINVAL;
     for (int k = 0; k < g->m->n_nodes; k++) {
+        double w0 = 0, c0 = 0;
+        if (g->profile) {
+            w0 = clock_ms(CLOCK_MONOTONIC);
+            c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+        }
         int err = run_layer(g, &g->layers[k]);
         if (err < 0)
             return node_error(g, g->layers[k].node, err, "failed to run");
+        if (g->profile) {
+            if ((err = device_finish(g->dev)) < 0) /* the GPU path: time the layer alone */
+                return node_error(g, g->layers[k].node, err, "failed to run");
+            g->prof_wall[k] += clock_ms(CLOCK_MONOTONIC) - w0;
+            g->prof_cpu[k] += clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        }
     }
+    if (g->profile)
+        g->profiled_runs++;
     return 0;
 }
 

@@ -1,4 +1,4 @@
-/* C path of nn_conv_wino: per row of tiles, the input transform of every tile and channel
+/* C path of nn_conv_wino: per group of tiles, the input transform of every tile and channel
  * into 36 planes, then 36 matrix products (output block x input channels x tiles) by the
  * shared tile kernel, then the output transform with bias, activation and residual. */
 #include <stdint.h>
@@ -41,10 +41,18 @@ void nn_conv_wino_pack(const float *w, int cout, int cin, float *packed)
         }
 }
 
+/* The C path counts tiles across the whole picture (tile t is row t / tw, column t % tw) and
+ * a C row is a group of the kernel's width of consecutive tiles: one matrix product per
+ * group keeps every lane of the kernel busy however narrow the picture (a group per row of
+ * tiles wasted up to two thirds of the products on padding at the coarse levels). Groups
+ * of 2 to 4 kernel widths measured slower (the group's planes leave the L2 cache). */
 static int nn_conv_wino_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
-    return (((const OpNnConvWinoParams *)params)->h + 3) / 4;
+    const OpNnConvWinoParams *p = params;
+    long tiles = (long)((p->h + 3) / 4) * ((p->w + 3) / 4);
+    int px = nn_conv_kernel().px;
+    return (int)((tiles + px - 1) / px);
 }
 
 /* The rows of B^T written out so the loops vectorise: out_k[j] = (B^T e)_k for the
@@ -52,7 +60,7 @@ static int nn_conv_wino_rows(const void *params, WeftTensor *const *t)
  * the 6 columns of tile j of a row). */
 #define BT6_BODY                                                                                   \
     out[0][j] = 4 * e0 - 5 * e2 + e4;                                                              \
-    out[1][j] = -4 * e1 - 4 * e2 + e3 + e4;                                                        \
+    out[1][j] = -4 * e1 - 4 * e2 + e3 + e4;                                                       \
     out[2][j] = 4 * e1 - 4 * e2 - e3 + e4;                                                         \
     out[3][j] = -2 * e1 - e2 + 2 * e3 + e4;                                                        \
     out[4][j] = 2 * e1 - e2 - 2 * e3 + e4;                                                         \
@@ -76,36 +84,92 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6(const float *const in[6], float *co
     }
 }
 
+/* Y = A^T M A for n consecutive tiles, in two passes that vectorise over the tiles: M_xi of
+ * tile i is m[xi * xi_stride + i]; S = A^T M goes to s[(6 r + c) * n + i], then
+ * Y = S A to y[(4 r + k) * n + i] (output row r, column k of the tile). */
+NN_LOOPS_ATTR NN_SIMD_CLONES static void at4_tiles(const float *restrict m, size_t xi_stride,
+                                                   int n, float *restrict s, float *restrict y)
+{
+    for (int c = 0; c < 6; c++) {
+        const float *m0 = m + c * xi_stride, *m1 = m + (6 + c) * xi_stride,
+                    *m2 = m + (12 + c) * xi_stride, *m3 = m + (18 + c) * xi_stride,
+                    *m4 = m + (24 + c) * xi_stride, *m5 = m + (30 + c) * xi_stride;
+        float *s0 = s + c * n, *s1 = s + (6 + c) * n, *s2 = s + (12 + c) * n,
+              *s3 = s + (18 + c) * n;
+        for (int i = 0; i < n; i++) {
+            s0[i] = m0[i] + m1[i] + m2[i] + m3[i] + m4[i];
+            s1[i] = m1[i] - m2[i] + 2 * m3[i] - 2 * m4[i];
+            s2[i] = m1[i] + m2[i] + 4 * m3[i] + 4 * m4[i];
+            s3[i] = m1[i] - m2[i] + 8 * m3[i] - 8 * m4[i] + m5[i];
+        }
+    }
+    for (int r = 0; r < 4; r++) {
+        const float *e0 = s + 6 * r * n, *e1 = e0 + n, *e2 = e1 + n, *e3 = e2 + n, *e4 = e3 + n,
+                    *e5 = e4 + n;
+        float *y0 = y + 4 * r * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n;
+        for (int i = 0; i < n; i++) {
+            y0[i] = e0[i] + e1[i] + e2[i] + e3[i] + e4[i];
+            y1[i] = e1[i] - e2[i] + 2 * e3[i] - 2 * e4[i];
+            y2[i] = e1[i] + e2[i] + 4 * e3[i] + 4 * e4[i];
+            y3[i] = e1[i] - e2[i] + 8 * e3[i] - 8 * e4[i] + e5[i];
+        }
+    }
+}
+
+/* dst[4 i + k] = act(y_k[i] + bias) for the nx columns of a row of outputs (the four planes
+ * y_k of Y's row, n apart), then the residual and its activation. */
+NN_LOOPS_ATTR NN_SIMD_CLONES static void store_row(const float *restrict y, int n, int nx,
+                                                   float bias, float neg,
+                                                   const float *restrict res, float res_neg,
+                                                   float *restrict dst)
+{
+    const int full = nx / 4;
+    for (int i = 0; i < full; i++)
+        for (int k = 0; k < 4; k++) {
+            float val = y[k * n + i] + bias, scaled = val * neg;
+            dst[4 * i + k] = val < 0.0f ? scaled : val;
+        }
+    for (int x = 4 * full; x < nx; x++) {
+        float val = y[(x % 4) * n + x / 4] + bias, scaled = val * neg;
+        dst[x] = val < 0.0f ? scaled : val;
+    }
+    if (res)
+        for (int x = 0; x < nx; x++) {
+            float val = dst[x] + res[x], scaled = val * res_neg;
+            dst[x] = val < 0.0f ? scaled : val;
+        }
+}
+
 NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, WeftTensor *const *t,
-                                                          int r0, int r1)
+                                                          int g0, int g1)
 {
     const OpNnConvWinoParams *p = params;
     const int cin = p->cin, h = p->h, w = p->w, cout = p->cout;
     const NnConvKernel kern = nn_conv_kernel();
-    const int tile_floats = NN_CONV_OB * kern.px;
-    const int tw = (w + 3) / 4, tw_pad = nn_round_up(tw, kern.px);
+    const int px = kern.px, tile_floats = NN_CONV_OB * px;
+    const int tw = (w + 3) / 4, th = (h + 3) / 4;
+    const long tiles = (long)tw * th;
     const int blocks = nn_round_up(cout, NN_CONV_OB) / NN_CONV_OB;
-    const int chunks = tw_pad / kern.px;
-    /* M holds the kernel's tiles as they come: [xi][block][chunk][8][px] */
-    const size_t v_plane = (size_t)cin * tw_pad, m_plane = (size_t)blocks * NN_CONV_OB * tw_pad;
+    /* V: [xi][ic][px] (a group's transformed inputs); M: [xi][block][8][px], the kernel's
+     * tiles as they come */
+    const size_t v_plane = (size_t)cin * px, m_plane = (size_t)blocks * tile_floats;
     float *v = aligned_alloc(64, ((36 * v_plane + 16) * sizeof(float) + 63) & ~(size_t)63);
     float *m = aligned_alloc(64, ((36 * m_plane) * sizeof(float) + 63) & ~(size_t)63);
-    /* 6 padded input rows, their column transform, 4 output rows */
-    const size_t len = (size_t)4 * tw + 2;
-    float *row = malloc((12 * len + 16 * (size_t)tw_pad) * sizeof(float));
+    /* 6 padded input rows and their column transform (a group spans at most px tiles of a
+     * row: 4 px + 2 columns), 4 output rows */
+    const size_t len = (size_t)4 * px + 2;
+    float *row = malloc((12 * len + 40 * (size_t)px) * sizeof(float));
     if (!v || !m || !row) {
         free(v);
         free(m);
         free(row);
         return;
     }
-    float *q[6], *tr[6], *yr[4];
+    float *q[6], *tr[6], *st = row + 12 * len, *yt = st + 24 * (size_t)px;
     for (int r = 0; r < 6; r++) {
         q[r] = row + r * len;
         tr[r] = row + (6 + r) * len;
     }
-    for (int r = 0; r < 4; r++)
-        yr[r] = row + 12 * len + (size_t)r * 4 * tw_pad;
     const float *in = t[0]->host, *u = t[1]->host, *bias = t[2]->host;
     const float *res = p->has_res ? t[3]->host : NULL;
     float *out = t[4]->host;
@@ -113,89 +177,70 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
     const float res_neg = p->res_act == 0 ? 1.0f : p->res_act == 1 ? 0.0f : p->res_slope;
     const size_t plane = (size_t)h * w;
     const int zero_tap = 0;
-    for (int ty = r0; ty < r1; ty++) {
-        /* input transform V = B^T d B of every channel and tile of this row: first down the
-         * columns of the 6 input rows (q[r][j] = in[4 ty - 1 + r][j - 1], zero-padded), then
-         * along each transformed row, whose tile tx reads columns 4 tx .. 4 tx + 5 */
+    for (int g = g0; g < g1; g++) {
+        const long first = (long)g * px;
+        const int n = tiles - first < px ? (int)(tiles - first) : px;
+        /* input transform V = B^T d B of every channel and tile of the group, by runs of
+         * tiles within a row of tiles: first down the columns of the 6 input rows
+         * (q[r][j] = in[4 ty - 1 + r][4 tx0 - 1 + j], zero-padded), then along each
+         * transformed row, whose tile tx reads columns 4 (tx - tx0) .. + 5 */
         for (int ic = 0; ic < cin; ic++) {
-            for (int r = 0; r < 6; r++) {
-                int iy = 4 * ty - 1 + r;
-                if (iy < 0 || iy >= h) {
-                    memset(q[r], 0, len * sizeof(float));
-                    continue;
+            const float *src = in + ic * plane;
+            float *vb = v + (size_t)ic * px;
+            for (int i = 0; i < n;) {
+                const int ty = (int)((first + i) / tw), tx0 = (int)((first + i) % tw);
+                const int run = tw - tx0 < n - i ? tw - tx0 : n - i;
+                const int x0 = 4 * tx0 - 1, cols = 4 * run + 2;
+                /* the columns of the input inside the picture: j in [j0, j1) */
+                const int j0 = x0 < 0 ? -x0 : 0, j1 = w - x0 < cols ? w - x0 : cols;
+                for (int r = 0; r < 6; r++) {
+                    int iy = 4 * ty - 1 + r;
+                    if (iy < 0 || iy >= h) {
+                        memset(q[r], 0, (size_t)cols * sizeof(float));
+                        continue;
+                    }
+                    if (j0)
+                        q[r][0] = 0.0f;
+                    memcpy(q[r] + j0, src + (size_t)iy * w + x0 + j0,
+                           (size_t)(j1 - j0) * sizeof(float));
+                    memset(q[r] + j1, 0, (size_t)(cols - j1) * sizeof(float));
                 }
-                q[r][0] = 0.0f;
-                memcpy(q[r] + 1, in + ic * plane + (size_t)iy * w, (size_t)w * sizeof(float));
-                memset(q[r] + 1 + w, 0, (len - 1 - (size_t)w) * sizeof(float));
+                bt6((const float *const *)q, tr, cols);
+                for (int a = 0; a < 6; a++) {
+                    float *o[6];
+                    for (int k = 0; k < 6; k++)
+                        o[k] = vb + (size_t)(6 * a + k) * v_plane + i;
+                    bt6_tiles(tr[a], o, run);
+                }
+                i += run;
             }
-            bt6((const float *const *)q, tr, (int)len);
-            float *vb = v + (size_t)ic * tw_pad;
-            for (int i = 0; i < 6; i++) {
-                float *o[6];
-                for (int k = 0; k < 6; k++)
-                    o[k] = vb + (size_t)(6 * i + k) * v_plane;
-                bt6_tiles(tr[i], o, tw);
-            }
-            for (int xi = 0; xi < 36; xi++) /* defined contents in the tile padding */
-                memset(vb + (size_t)xi * v_plane + tw, 0, (size_t)(tw_pad - tw) * sizeof(float));
+            if (n < px) /* defined contents past the last tile */
+                for (int xi = 0; xi < 36; xi++)
+                    memset(vb + (size_t)xi * v_plane + n, 0, (size_t)(px - n) * sizeof(float));
         }
         /* 36 products M_xi = U_xi V_xi */
         for (int xi = 0; xi < 36; xi++)
-            for (int b = 0; b < blocks; b++) {
-                const float *ub = u + ((size_t)xi * blocks + b) * cin * NN_CONV_OB;
-                for (int x0 = 0; x0 < tw; x0 += kern.px)
-                    kern.tile(v + xi * v_plane + x0, &zero_tap, 1, (size_t)tw_pad, cin, ub,
-                              m + xi * m_plane + ((size_t)b * chunks + x0 / kern.px) * tile_floats);
-            }
-        /* output transform Y = A^T M A, bias, activation, residual: per output channel
-         * and chunk of px tiles, every M_xi is a run of consecutive tiles */
+            for (int b = 0; b < blocks; b++)
+                kern.tile(v + xi * v_plane, &zero_tap, 1, (size_t)px, cin,
+                          u + ((size_t)xi * blocks + b) * cin * NN_CONV_OB,
+                          m + xi * m_plane + (size_t)b * tile_floats);
+        /* output transform Y = A^T M A, bias, activation, residual: per output channel and
+         * run of tiles within a row of tiles */
         for (int oc = 0; oc < cout; oc++) {
-            for (int x0 = 0; x0 < tw; x0 += kern.px) {
-                size_t at_m = ((size_t)(oc / NN_CONV_OB) * chunks + x0 / kern.px) * tile_floats +
-                              (size_t)(oc % NN_CONV_OB) * kern.px;
-                const float *mx[36];
-                for (int xi = 0; xi < 36; xi++)
-                    mx[xi] = m + xi * m_plane + at_m;
-                int n = tw - x0 < kern.px ? tw - x0 : kern.px;
-                for (int i = 0; i < n; i++) {
-                    float s[4][6]; /* A^T M */
-                    for (int c = 0; c < 6; c++) {
-                        float m0 = mx[c][i], m1 = mx[6 + c][i], m2 = mx[12 + c][i],
-                              m3 = mx[18 + c][i], m4 = mx[24 + c][i], m5 = mx[30 + c][i];
-                        s[0][c] = m0 + m1 + m2 + m3 + m4;
-                        s[1][c] = m1 - m2 + 2 * m3 - 2 * m4;
-                        s[2][c] = m1 + m2 + 4 * m3 + 4 * m4;
-                        s[3][c] = m1 - m2 + 8 * m3 - 8 * m4 + m5;
-                    }
-                    int x = 4 * (x0 + i);
-                    for (int r = 0; r < 4; r++) { /* (A^T M) A */
-                        const float *sr = s[r];
-                        yr[r][x] = sr[0] + sr[1] + sr[2] + sr[3] + sr[4];
-                        yr[r][x + 1] = sr[1] - sr[2] + 2 * sr[3] - 2 * sr[4];
-                        yr[r][x + 2] = sr[1] + sr[2] + 4 * sr[3] + 4 * sr[4];
-                        yr[r][x + 3] = sr[1] - sr[2] + 8 * sr[3] - 8 * sr[4] + sr[5];
-                    }
-                }
-            }
+            const float *mo =
+                m + (size_t)(oc / NN_CONV_OB) * tile_floats + (size_t)(oc % NN_CONV_OB) * px;
             const float bo = bias[oc];
-            for (int r = 0; r < 4; r++) {
-                int y = 4 * ty + r;
-                if (y >= h)
-                    break;
-                const float *src = yr[r];
-                size_t at = oc * plane + (size_t)y * w;
-                float *dst = out + at;
-                for (int x = 0; x < w; x++) {
-                    float val = src[x] + bo, scaled = val * neg;
-                    dst[x] = val < 0.0f ? scaled : val;
+            for (int i = 0; i < n;) {
+                const int ty = (int)((first + i) / tw), tx0 = (int)((first + i) % tw);
+                const int run = tw - tx0 < n - i ? tw - tx0 : n - i;
+                at4_tiles(mo + i, m_plane, run, st, yt);
+                const int x0 = 4 * tx0, nx = w - x0 < 4 * run ? w - x0 : 4 * run;
+                for (int r = 0; r < 4 && 4 * ty + r < h; r++) {
+                    size_t at = oc * plane + (size_t)(4 * ty + r) * w + x0;
+                    store_row(yt + 4 * r * run, run, nx, bo, neg, res ? res + at : NULL, res_neg,
+                              out + at);
                 }
-                if (res) {
-                    const float *rr = res + at;
-                    for (int x = 0; x < w; x++) {
-                        float val = dst[x] + rr[x], scaled = val * res_neg;
-                        dst[x] = val < 0.0f ? scaled : val;
-                    }
-                }
+                i += run;
             }
         }
     }

@@ -9,7 +9,7 @@
  * (COUT x H x W; read only when has_res), 4 out (COUT x H x W).
  * out = has_res ? res_act(act(conv + bias) + residual) : act(conv + bias), acts as nn_conv.
  * Packed layout: [36 positions xi = 6 * row + col of U][COUT/8 blocks][CIN][8 outputs].
- * Rows: one per row of 4x4 tiles. */
+ * Rows (C path): groups of consecutive 4x4 tiles counted across rows of tiles. */
 #ifndef WEFT_OPS_NN_CONV_WINO_H
 #define WEFT_OPS_NN_CONV_WINO_H
 

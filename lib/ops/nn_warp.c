@@ -1,18 +1,18 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ops/nn_conv_kernel.h"
 #include "ops/nn_warp.h"
 
 /* floor without a libm call (baseline x86-64 has no rounding instruction); the argument
- * is clamped first so the conversion is defined for any input, NaN included */
+ * is clamped first so the conversion is defined for any input, NaN included. Selects, not
+ * branches, so the loop around it vectorises. */
 static inline int floor_int(float f)
 {
-    if (!(f > -1e9f)) /* NaN too */
-        f = -1e9f;
-    if (f > 1e9f)
-        f = 1e9f;
+    f = f > -1e9f ? f : -1e9f; /* NaN too */
+    f = f < 1e9f ? f : 1e9f;
     int i = (int)f;
     return i - (f < (float)i);
 }
@@ -21,6 +21,30 @@ static inline int clampi(int v, int lo, int hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
+
+/* The same for 8 pixels at a time in GCC/clang vector types (GCC does not if-convert the
+ * scalar loop): comparisons give -1 / 0 lanes, selects are bit operations. Macros, not
+ * functions: a 32-byte vector argument changes the ABI between the two builds. */
+typedef float vf8 __attribute__((vector_size(32)));
+typedef int32_t vi8 __attribute__((vector_size(32)));
+
+#define SELECT_I(mask, a, b) (((mask) & (a)) | (~(mask) & (b)))
+#define SELECT_F(mask, a, b) ((vf8)SELECT_I(mask, (vi8)(a), (vi8)(b)))
+/* out = floor_int() of each lane of f (f is clamped in place) */
+#define FLOOR_INT8(out, f)                                                                         \
+    do {                                                                                           \
+        const vf8 lo_ = (vf8){0} - 1e9f, hi_ = (vf8){0} + 1e9f;                                    \
+        f = SELECT_F(f > lo_, f, lo_); /* NaN too */                                               \
+        f = SELECT_F(f < hi_, f, hi_);                                                             \
+        out = __builtin_convertvector(f, vi8);                                                     \
+        out += f < __builtin_convertvector(out, vf8); /* true lanes are -1 */                      \
+    } while (0)
+#define CLAMP_INT8(v, lo, hi)                                                                      \
+    do {                                                                                           \
+        const vi8 lo_ = (vi8){0} + (lo), hi_ = (vi8){0} + (hi);                                    \
+        v = SELECT_I(v < lo_, lo_, v);                                                             \
+        v = SELECT_I(v > hi_, hi_, v);                                                             \
+    } while (0)
 
 static int nn_warp_rows(const void *params, WeftTensor *const *t)
 {
@@ -32,7 +56,7 @@ static int nn_warp_rows(const void *params, WeftTensor *const *t)
 /* Rows are image rows: the sample positions of a row are worked out once for all
  * channels (into per-row arrays), then each channel is a loop of gathers that vectorises.
  * Indices are int32: op_nn_warp() refuses planes of 2^31 elements or more. */
-NN_SIMD_CLONES
+NN_LOOPS_ATTR NN_SIMD_CLONES
 static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
 {
     const OpNnWarpParams *p = params;
@@ -50,8 +74,35 @@ static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1
     }
     int32_t *i00 = idx, *i01 = idx + w, *i10 = idx + 2 * w, *i11 = idx + 3 * w;
     float *alpha = ab, *beta = ab + w;
+    const vf8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
     for (int y = r0; y < r1; y++) {
-        for (int x = 0; x < w; x++) {
+        int x8 = 0;
+        for (; x8 + 8 <= w; x8 += 8) {
+            const int x = x8;
+            size_t i = (size_t)y * w + x;
+            vf8 vfx, vfy;
+            memcpy(&vfx, fx + i, sizeof(vfx));
+            memcpy(&vfy, fy + i, sizeof(vfy));
+            vf8 sx = (lane + (float)x) + vfx, sy = ((vf8){0} + (float)y) + vfy;
+            vi8 x0, y0;
+            FLOOR_INT8(x0, sx);
+            FLOOR_INT8(y0, sy);
+            vi8 x1 = x0 + 1, y1 = y0 + 1;
+            CLAMP_INT8(x1, 0, w - 1);
+            CLAMP_INT8(y1, 0, h - 1);
+            CLAMP_INT8(x0, 0, w - 1);
+            CLAMP_INT8(y0, 0, h - 1);
+            vf8 a = sx - __builtin_convertvector(x0, vf8), b = sy - __builtin_convertvector(y0, vf8);
+            vi8 r0w = y0 * w, r1w = y1 * w;
+            vi8 v00 = r0w + x0, v01 = r0w + x1, v10 = r1w + x0, v11 = r1w + x1;
+            memcpy(alpha + x, &a, sizeof(a));
+            memcpy(beta + x, &b, sizeof(b));
+            memcpy(i00 + x, &v00, sizeof(v00));
+            memcpy(i01 + x, &v01, sizeof(v01));
+            memcpy(i10 + x, &v10, sizeof(v10));
+            memcpy(i11 + x, &v11, sizeof(v11));
+        }
+        for (int x = x8; x < w; x++) {
             size_t i = (size_t)y * w + x;
             float sx = (float)x + fx[i], sy = (float)y + fy[i];
             int x0 = floor_int(sx), y0 = floor_int(sy);

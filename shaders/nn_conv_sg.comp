@@ -17,8 +17,8 @@
 // Invocations past the image still run (no early return): their lanes load weights for
 // the others; their own reads are masked and their writes skipped.
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
-layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
+layout(set = 0, binding = 0) uniform samplerBuffer src4;
+layout(set = 0, binding = 1) uniform samplerBuffer wt4;
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, set = 0, binding = 3) readonly buffer Res { float res[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
@@ -49,15 +49,23 @@ layout(push_constant) uniform Params {
 
 // The input row iy's values for this invocation's taps: v[k] = in[ic][iy][x0 S - 1 + k]
 // (zero outside the image). S is a literal so every index into v is a constant.
+#define NV(S) (((P - 1) * S + 3 + 3) / 4 + 1) /* texels covering the row span */
 #define ROW(S, KY, RA, LA0, LA1, RB, LB0, LB1, RC, LC0, LC1)                               \
     {                                                                                      \
         int iy = y * S + KY - 1;                                                           \
         float v[(P - 1) * S + 3];                                                          \
         bool row_ok = in_image && iy >= 0 && iy < p.h;                                     \
-        int rbase = base + iy * p.w;                                                       \
+        int e0 = base + iy * p.w + x0 * S - 1; /* element of v[0] */                       \
+        int t0 = e0 >> 2, a = e0 & 3;                                                      \
+        float f[4 * NV(S)];                                                                \
+        [[unroll]] for (int j = 0; j < NV(S); j++) {                                       \
+            vec4 q = texelFetch(src4, clamp(t0 + j, 0, last_texel));                       \
+            f[4 * j] = q.x; f[4 * j + 1] = q.y; f[4 * j + 2] = q.z; f[4 * j + 3] = q.w;    \
+        }                                                                                  \
         [[unroll]] for (int k = 0; k < (P - 1) * S + 3; k++) {                             \
             int ix = x0 * S - 1 + k;                                                       \
-            v[k] = row_ok && ix >= 0 && ix < p.w ? src[rbase + ix] : 0.0;                  \
+            float e = a == 0 ? f[k] : a == 1 ? f[k + 1] : a == 2 ? f[k + 2] : f[k + 3];    \
+            v[k] = row_ok && ix >= 0 && ix < p.w ? e : 0.0;                                \
         }                                                                                  \
         TAP(0, S, RA, LA0, LA1)                                                            \
         TAP(1, S, RB, LB0, LB1)                                                            \
@@ -68,13 +76,13 @@ layout(push_constant) uniform Params {
     for (int ic = 0; ic < p.cin; ic++) {                                                   \
         int base = ic * plane;                                                             \
         int wa = (blk * p.cin + ic) * 18, wb = wa + p.cin * 18;                        \
-        vec4 a0 = wt[wa + lane], a1 = wt[wa + 8 + lane];                                   \
-        vec4 a2 = lane < 2 ? wt[wa + 16 + lane] : vec4(0.0);                               \
+        vec4 a0 = texelFetch(wt4, wa + lane), a1 = texelFetch(wt4, wa + 8 + lane);                                   \
+        vec4 a2 = lane < 2 ? texelFetch(wt4, wa + 16 + lane) : vec4(0.0);                               \
         vec4 b0 = vec4(0.0), b1 = vec4(0.0), b2 = vec4(0.0);                              \
         if (two_blocks) {                                                                  \
-            b0 = wt[wb + lane];                                                                    \
-            b1 = wt[wb + 8 + lane];                                                        \
-            b2 = lane < 2 ? wt[wb + 16 + lane] : vec4(0.0);                                \
+            b0 = texelFetch(wt4, wb + lane);                                                                    \
+            b1 = texelFetch(wt4, wb + 8 + lane);                                                        \
+            b2 = lane < 2 ? texelFetch(wt4, wb + 16 + lane) : vec4(0.0);                                \
         }                                                                                  \
         ROW(S, 0, 0, 0, 1, 0, 2, 3, 0, 4, 5)                                               \
         ROW(S, 1, 0, 6, 7, 1, 0, 1, 1, 2, 3)                                               \
@@ -95,6 +103,7 @@ void main()
         [[unroll]] for (int i = 0; i < P; i++)
             acc[q][i] = vec4(0.0);
     int plane = p.h * p.w;
+    int last_texel = textureSize(src4) - 1;
     if (p.stride == 1) {
         ACCUMULATE(1)
     } else {

@@ -48,15 +48,15 @@ int gpu_commands_init(GpuContext *g)
         return err;
 
     if (!g->push_descriptor_set) {
-        VkDescriptorPoolSize size = {
-            .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            .descriptorCount = GPU_MAX_POOL_SETS * OP_MAX_TENSORS,
+        VkDescriptorPoolSize sizes[2] = {
+            {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, GPU_MAX_POOL_SETS * OP_MAX_TENSORS},
+            {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, GPU_MAX_POOL_SETS * OP_MAX_TENSORS},
         };
         VkDescriptorPoolCreateInfo info = {
             .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
             .maxSets = GPU_MAX_POOL_SETS,
-            .poolSizeCount = 1,
-            .pPoolSizes = &size,
+            .poolSizeCount = 2,
+            .pPoolSizes = sizes,
         };
         if ((err = gpu_check(g, vkCreateDescriptorPool(g->device, &info, NULL, &g->descriptor_pool),
                              "vkCreateDescriptorPool")) < 0)
@@ -154,8 +154,12 @@ int gpu_cmd_dispatch(GpuContext *g, GpuPipeline *p, const void *params, GpuBuffe
     vkCmdBindPipeline(g->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
 
     VkDescriptorBufferInfo infos[OP_MAX_TENSORS];
+    VkBufferView views[OP_MAX_TENSORS];
     VkWriteDescriptorSet writes[OP_MAX_TENSORS];
     VkDescriptorSet set = VK_NULL_HANDLE;
+    for (int i = 0; i < op->num_tensors; i++)
+        if ((op->texel_tensors & (1u << i)) && (err = gpu_buffer_view(g, buffers[i], &views[i])) < 0)
+            return err;
     if (!g->push_descriptor_set) {
         VkDescriptorSetAllocateInfo alloc = {
             .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
@@ -169,14 +173,17 @@ int gpu_cmd_dispatch(GpuContext *g, GpuPipeline *p, const void *params, GpuBuffe
         g->descriptor_sets_used++;
     }
     for (int i = 0; i < op->num_tensors; i++) {
+        int texel = (op->texel_tensors & (1u << i)) != 0;
         infos[i] = (VkDescriptorBufferInfo){buffers[i]->buffer, 0, VK_WHOLE_SIZE};
         writes[i] = (VkWriteDescriptorSet){
             .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
             .dstSet = set,
             .dstBinding = (uint32_t)i,
             .descriptorCount = 1,
-            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            .pBufferInfo = &infos[i],
+            .descriptorType = texel ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+                                    : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+            .pBufferInfo = texel ? NULL : &infos[i],
+            .pTexelBufferView = texel ? &views[i] : NULL,
         };
     }
     if (g->push_descriptor_set) {

@@ -18,7 +18,8 @@
 typedef struct GpuBuffer {
     VkBuffer buffer;
     VkDeviceMemory memory;
-    VkDeviceSize size;
+    VkDeviceSize size; /* what the tensor holds; the buffer is padded to a whole vec4 */
+    VkBufferView view; /* vec4 texel view, made on first use by an op's texel_tensors */
     void *mapped;      /* set when the host may read and write it directly (UMA devices) */
     uint64_t batch_id; /* the last batch that recorded a command using it */
 } GpuBuffer;
@@ -121,6 +122,8 @@ void gpu_memory_init(GpuContext *g);
  * storage buffer in device-local memory (mapped when direct_host_access). */
 int gpu_buffer_create(GpuContext *g, GpuBuffer *b, VkDeviceSize size, int staging);
 void gpu_buffer_destroy(GpuContext *g, GpuBuffer *b);
+/* The buffer's vec4 (R32G32B32A32_SFLOAT) texel view, created on first call. */
+int gpu_buffer_view(GpuContext *g, GpuBuffer *b, VkBufferView *out);
 /* Room for `size` bytes in the staging buffer for the open batch; may flush the batch. */
 int gpu_staging_reserve(GpuContext *g, VkDeviceSize size, VkDeviceSize *offset);
 void gpu_memory_uninit(GpuContext *g);

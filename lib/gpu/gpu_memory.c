@@ -46,11 +46,14 @@ static int find_memory_type(const GpuContext *g, uint32_t bits, VkMemoryProperty
 int gpu_buffer_create(GpuContext *g, GpuBuffer *b, VkDeviceSize size, int staging)
 {
     memset(b, 0, sizeof(*b));
+    /* Tensors are padded to a whole vec4 so a texel view covers every element. */
     VkBufferCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .size = size,
+        .size = staging ? size : (size + 15) & ~(VkDeviceSize)15,
         .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
-                 (staging ? 0 : VK_BUFFER_USAGE_STORAGE_BUFFER_BIT),
+                 (staging ? 0
+                          : VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT),
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
     int err = gpu_check(g, vkCreateBuffer(g->device, &info, NULL, &b->buffer), "vkCreateBuffer");
@@ -102,11 +105,40 @@ fail:
 
 void gpu_buffer_destroy(GpuContext *g, GpuBuffer *b)
 {
+    if (b->view)
+        vkDestroyBufferView(g->device, b->view, NULL);
     if (b->buffer)
         vkDestroyBuffer(g->device, b->buffer, NULL);
     if (b->memory)
         vkFreeMemory(g->device, b->memory, NULL); /* also unmaps */
     memset(b, 0, sizeof(*b));
+}
+
+int gpu_buffer_view(GpuContext *g, GpuBuffer *b, VkBufferView *out)
+{
+    if (!b->view) {
+        VkDeviceSize texels = (b->size + 15) / 16;
+        if (texels > g->props.limits.maxTexelBufferElements) {
+            log_error(g->log,
+                      "vulkan: a tensor of %llu bytes exceeds this device's largest texel "
+                      "buffer (%u texels of 16 bytes)",
+                      (unsigned long long)b->size, g->props.limits.maxTexelBufferElements);
+            return -E2BIG;
+        }
+        VkBufferViewCreateInfo info = {
+            .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+            .buffer = b->buffer,
+            .format = VK_FORMAT_R32G32B32A32_SFLOAT,
+            .offset = 0,
+            .range = texels * 16,
+        };
+        int err = gpu_check(g, vkCreateBufferView(g->device, &info, NULL, &b->view),
+                            "vkCreateBufferView");
+        if (err < 0)
+            return err;
+    }
+    *out = b->view;
+    return 0;
 }
 
 int gpu_staging_reserve(GpuContext *g, VkDeviceSize size, VkDeviceSize *offset)

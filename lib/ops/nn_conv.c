@@ -165,6 +165,7 @@ const OpInfo op_info_nn_conv_sg = {
     .grid = nn_conv_sg_grid,
     .local = {8, 8, 1},
     .min_subgroup_size = 8,
+    .texel_tensors = 1u << 0 | 1u << 1, /* input and weights */
 };
 
 int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,

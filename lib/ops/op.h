@@ -41,6 +41,13 @@ typedef struct OpInfo {
     /* > 0: the shader uses subgroup operations (basic, ballot) and needs subgroups of at
      * least this many invocations (Device.subgroup_size); other devices refuse the op. */
     int min_subgroup_size;
+    /* Bit i set: tensor i is bound as a uniform texel buffer of vec4 texels
+     * (VK_FORMAT_R32G32B32A32_SFLOAT, `uniform samplerBuffer` read by texelFetch) instead of
+     * a storage buffer; texel j holds floats 4j..4j+3 (past the tensor's end: undefined values, never out of
+     * range).
+     * Made for CPU-hosted drivers, where a texel fetch is a branch-free gather of 16 bytes
+     * per invocation but a storage buffer load is a per-invocation loop per element. */
+    unsigned texel_tensors;
 } OpInfo;
 
 /* All ops, for the op tests and the conformance runner; NULL-terminated. */

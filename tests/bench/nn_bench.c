@@ -9,7 +9,8 @@
  * the achieved GFLOP/s of the (de)convolutions (2 x nominal multiply-adds per wall second,
  * and per CPU second: the figure to compare on a loaded machine), the planned
  * tensor memory, and the process's peak RSS (whole process: model, weights, frames; on
- * lavapipe the "GPU" buffers too).
+ * lavapipe the "GPU" buffers too). With WEFT_GPU_PROFILE=1 the Vulkan device's per-op times
+ * are logged (verbose level; the totals when the device closes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "nn_bench: bad size or run count\n");
         return 2;
     }
-    Log log = {.level = WEFT_LOG_WARNING};
+    /* WEFT_GPU_PROFILE=1: the per-op totals the Vulkan device logs at verbose level */
+    const char *profile = getenv("WEFT_GPU_PROFILE");
+    Log log = {.level = profile && *profile && strcmp(profile, "0") ? WEFT_LOG_VERBOSE
+                                                                   : WEFT_LOG_WARNING};
     Device *d = NULL;
     NnRife *rife = NULL;
     WeftTensor a = {0}, b = {0}, out = {0};

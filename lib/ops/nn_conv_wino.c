@@ -56,81 +56,117 @@ static int nn_conv_wino_rows(const void *params, WeftTensor *const *t)
 }
 
 /* The rows of B^T written out so the loops vectorise: out_k[j] = (B^T e)_k for the
- * 6-vectors e_c = in_c[j] (c = 0..5) over n columns (bt6), or e_c = in[4 j + c] (bt6_tiles:
- * the 6 columns of tile j of a row). */
+ * 6-vectors e_c = in_c[j] (c = 0..5) over n columns (bt6), or, along a row of tiles, e_c =
+ * column 4 j + c of the row (bt6_tiles). That row comes split by column phase (p[c * np + j]
+ * = column 4 j + c, c = 0..3; see deinterleave4()), so tile j reads p0[j] .. p3[j], p0[j + 1],
+ * p1[j + 1]: contiguous loads, where a stride-4 gather did not vectorise. Every output is a
+ * restrict parameter of its own: GCC gives up on the run-time overlap checks of six
+ * pointers from an array. */
 #define BT6_BODY                                                                                   \
-    out[0][j] = 4 * e0 - 5 * e2 + e4;                                                              \
-    out[1][j] = -4 * e1 - 4 * e2 + e3 + e4;                                                       \
-    out[2][j] = 4 * e1 - 4 * e2 - e3 + e4;                                                         \
-    out[3][j] = -2 * e1 - e2 + 2 * e3 + e4;                                                        \
-    out[4][j] = 2 * e1 - e2 - 2 * e3 + e4;                                                         \
-    out[5][j] = 4 * e1 - 5 * e3 + e5;
+    o0[j] = 4 * e0 - 5 * e2 + e4;                                                                  \
+    o1[j] = -4 * e1 - 4 * e2 + e3 + e4;                                                           \
+    o2[j] = 4 * e1 - 4 * e2 - e3 + e4;                                                             \
+    o3[j] = -2 * e1 - e2 + 2 * e3 + e4;                                                            \
+    o4[j] = 2 * e1 - e2 - 2 * e3 + e4;                                                             \
+    o5[j] = 4 * e1 - 5 * e3 + e5;
 
-NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6_tiles(const float *in, float *const out[6], int n)
+#define BT6_OUTS                                                                                   \
+    float *restrict o0, float *restrict o1, float *restrict o2, float *restrict o3,               \
+        float *restrict o4, float *restrict o5
+
+NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6_tiles(const float *restrict p, int np, int n,
+                                                   BT6_OUTS)
 {
+    const float *p0 = p, *p1 = p + np, *p2 = p + 2 * np, *p3 = p + 3 * np;
     for (int j = 0; j < n; j++) {
-        const float *e = in + 4 * j;
-        float e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3], e4 = e[4], e5 = e[5];
+        float e0 = p0[j], e1 = p1[j], e2 = p2[j], e3 = p3[j], e4 = p0[j + 1], e5 = p1[j + 1];
         BT6_BODY
     }
 }
 
-NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6(const float *const in[6], float *const out[6], int n)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6(const float *restrict i0, const float *restrict i1,
+                                             const float *restrict i2, const float *restrict i3,
+                                             const float *restrict i4, const float *restrict i5,
+                                             int n, BT6_OUTS)
 {
     for (int j = 0; j < n; j++) {
-        float e0 = in[0][j], e1 = in[1][j], e2 = in[2][j], e3 = in[3][j], e4 = in[4][j],
-              e5 = in[5][j];
+        float e0 = i0[j], e1 = i1[j], e2 = i2[j], e3 = i3[j], e4 = i4[j], e5 = i5[j];
         BT6_BODY
+    }
+}
+
+/* p[c * n + j] = in[4 j + c] for c = 0..3, j < n */
+NN_LOOPS_ATTR NN_SIMD_CLONES static void deinterleave4(const float *restrict in, int n,
+                                                       float *restrict p)
+{
+    for (int j = 0; j < n; j++) {
+        p[j] = in[4 * j];
+        p[n + j] = in[4 * j + 1];
+        p[2 * n + j] = in[4 * j + 2];
+        p[3 * n + j] = in[4 * j + 3];
     }
 }
 
 /* Y = A^T M A for n consecutive tiles, in two passes that vectorise over the tiles: M_xi of
  * tile i is m[xi * xi_stride + i]; S = A^T M goes to s[(6 r + c) * n + i], then
- * Y = S A to y[(4 r + k) * n + i] (output row r, column k of the tile). */
-NN_LOOPS_ATTR NN_SIMD_CLONES static void at4_tiles(const float *restrict m, size_t xi_stride,
-                                                   int n, float *restrict s, float *restrict y)
+ * Y = S A to y[(4 r + k) * n + i] (output row r, column k of the tile). Both passes apply
+ * the rows of A^T to 6-vectors of planes: at4_column(). */
+/* One column c of A^T M over n tiles: m_k = M[k][c] (k = 0..5) to s_r = (A^T M)[r][c]. */
+NN_LOOPS_ATTR NN_SIMD_CLONES static void at4_column(const float *restrict m0,
+                                                    const float *restrict m1,
+                                                    const float *restrict m2,
+                                                    const float *restrict m3,
+                                                    const float *restrict m4,
+                                                    const float *restrict m5, int n,
+                                                    float *restrict s0, float *restrict s1,
+                                                    float *restrict s2, float *restrict s3)
 {
-    for (int c = 0; c < 6; c++) {
-        const float *m0 = m + c * xi_stride, *m1 = m + (6 + c) * xi_stride,
-                    *m2 = m + (12 + c) * xi_stride, *m3 = m + (18 + c) * xi_stride,
-                    *m4 = m + (24 + c) * xi_stride, *m5 = m + (30 + c) * xi_stride;
-        float *s0 = s + c * n, *s1 = s + (6 + c) * n, *s2 = s + (12 + c) * n,
-              *s3 = s + (18 + c) * n;
-        for (int i = 0; i < n; i++) {
-            s0[i] = m0[i] + m1[i] + m2[i] + m3[i] + m4[i];
-            s1[i] = m1[i] - m2[i] + 2 * m3[i] - 2 * m4[i];
-            s2[i] = m1[i] + m2[i] + 4 * m3[i] + 4 * m4[i];
-            s3[i] = m1[i] - m2[i] + 8 * m3[i] - 8 * m4[i] + m5[i];
-        }
-    }
-    for (int r = 0; r < 4; r++) {
-        const float *e0 = s + 6 * r * n, *e1 = e0 + n, *e2 = e1 + n, *e3 = e2 + n, *e4 = e3 + n,
-                    *e5 = e4 + n;
-        float *y0 = y + 4 * r * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n;
-        for (int i = 0; i < n; i++) {
-            y0[i] = e0[i] + e1[i] + e2[i] + e3[i] + e4[i];
-            y1[i] = e1[i] - e2[i] + 2 * e3[i] - 2 * e4[i];
-            y2[i] = e1[i] + e2[i] + 4 * e3[i] + 4 * e4[i];
-            y3[i] = e1[i] - e2[i] + 8 * e3[i] - 8 * e4[i] + e5[i];
-        }
+    for (int i = 0; i < n; i++) {
+        s0[i] = m0[i] + m1[i] + m2[i] + m3[i] + m4[i];
+        s1[i] = m1[i] - m2[i] + 2 * m3[i] - 2 * m4[i];
+        s2[i] = m1[i] + m2[i] + 4 * m3[i] + 4 * m4[i];
+        s3[i] = m1[i] - m2[i] + 8 * m3[i] - 8 * m4[i] + m5[i];
     }
 }
 
-/* dst[4 i + k] = act(y_k[i] + bias) for the nx columns of a row of outputs (the four planes
- * y_k of Y's row, n apart), then the residual and its activation. */
-NN_LOOPS_ATTR NN_SIMD_CLONES static void store_row(const float *restrict y, int n, int nx,
-                                                   float bias, float neg,
-                                                   const float *restrict res, float res_neg,
-                                                   float *restrict dst)
+static void at4_tiles(const float *m, size_t xi_stride, int n, float *s, float *y)
 {
-    const int full = nx / 4;
-    for (int i = 0; i < full; i++)
-        for (int k = 0; k < 4; k++) {
-            float val = y[k * n + i] + bias, scaled = val * neg;
-            dst[4 * i + k] = val < 0.0f ? scaled : val;
+    for (int c = 0; c < 6; c++) {
+        const float *mc = m + c * xi_stride;
+        at4_column(mc, mc + 6 * xi_stride, mc + 12 * xi_stride, mc + 18 * xi_stride,
+                   mc + 24 * xi_stride, mc + 30 * xi_stride, n, s + c * n, s + (6 + c) * n,
+                   s + (12 + c) * n, s + (18 + c) * n);
+    }
+    /* Y = S A: row r of S is a column of the same form */
+    for (int r = 0; r < 4; r++) {
+        const float *e = s + 6 * r * n;
+        float *yr = y + 4 * r * n;
+        at4_column(e, e + n, e + 2 * n, e + 3 * n, e + 4 * n, e + 5 * n, n, yr, yr + n,
+                   yr + 2 * n, yr + 3 * n);
+    }
+}
+
+/* The interleave of nn_wino_store_row for a tile width of K (a constant once inlined). */
+#define STORE_TILES(K)                                                                             \
+    for (int i = 0; i < full; i++)                                                                 \
+        for (int k = 0; k < (K); k++) {                                                            \
+            float val = y[k * n + i] + bias, scaled = val * neg;                                   \
+            dst[(K) * i + k] = val < 0.0f ? scaled : val;                                          \
         }
-    for (int x = 4 * full; x < nx; x++) {
-        float val = y[(x % 4) * n + x / 4] + bias, scaled = val * neg;
+
+NN_LOOPS_ATTR NN_SIMD_CLONES void nn_wino_store_row(const float *restrict y, int n, int tile_w,
+                                                    int nx, float bias, float neg,
+                                                    const float *restrict res, float res_neg,
+                                                    float *restrict dst)
+{
+    const int full = nx / tile_w;
+    if (tile_w == 4) {
+        STORE_TILES(4)
+    } else {
+        STORE_TILES(6)
+    }
+    for (int x = tile_w * full; x < nx; x++) {
+        float val = y[(x % tile_w) * n + x / tile_w] + bias, scaled = val * neg;
         dst[x] = val < 0.0f ? scaled : val;
     }
     if (res)
@@ -157,15 +193,15 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
     float *m = aligned_alloc(64, ((36 * m_plane) * sizeof(float) + 63) & ~(size_t)63);
     /* 6 padded input rows and their column transform (a group spans at most px tiles of a
      * row: 4 px + 2 columns), 4 output rows */
-    const size_t len = (size_t)4 * px + 2;
-    float *row = malloc((12 * len + 40 * (size_t)px) * sizeof(float));
+    const size_t len = (size_t)4 * px + 4;
+    float *row = malloc((13 * len + 40 * (size_t)px) * sizeof(float));
     if (!v || !m || !row) {
         free(v);
         free(m);
         free(row);
         return;
     }
-    float *q[6], *tr[6], *st = row + 12 * len, *yt = st + 24 * (size_t)px;
+    float *q[6], *tr[6], *lin = row + 12 * len, *st = lin + len, *yt = st + 24 * (size_t)px;
     for (int r = 0; r < 6; r++) {
         q[r] = row + r * len;
         tr[r] = row + (6 + r) * len;
@@ -182,15 +218,16 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
         const int n = tiles - first < px ? (int)(tiles - first) : px;
         /* input transform V = B^T d B of every channel and tile of the group, by runs of
          * tiles within a row of tiles: first down the columns of the 6 input rows
-         * (q[r][j] = in[4 ty - 1 + r][4 tx0 - 1 + j], zero-padded), then along each
-         * transformed row, whose tile tx reads columns 4 (tx - tx0) .. + 5 */
+         * (lin[j] = in[4 ty - 1 + r][4 tx0 - 1 + j], zero-padded, split by column phase into
+         * q[r]), then along each transformed row */
         for (int ic = 0; ic < cin; ic++) {
             const float *src = in + ic * plane;
             float *vb = v + (size_t)ic * px;
             for (int i = 0; i < n;) {
                 const int ty = (int)((first + i) / tw), tx0 = (int)((first + i) % tw);
                 const int run = tw - tx0 < n - i ? tw - tx0 : n - i;
-                const int x0 = 4 * tx0 - 1, cols = 4 * run + 2;
+                /* run + 1 columns of each phase: 4 run + 2 columns used, 2 more of zeros */
+                const int x0 = 4 * tx0 - 1, np = run + 1, cols = 4 * np;
                 /* the columns of the input inside the picture: j in [j0, j1) */
                 const int j0 = x0 < 0 ? -x0 : 0, j1 = w - x0 < cols ? w - x0 : cols;
                 for (int r = 0; r < 6; r++) {
@@ -200,17 +237,18 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
                         continue;
                     }
                     if (j0)
-                        q[r][0] = 0.0f;
-                    memcpy(q[r] + j0, src + (size_t)iy * w + x0 + j0,
+                        lin[0] = 0.0f;
+                    memcpy(lin + j0, src + (size_t)iy * w + x0 + j0,
                            (size_t)(j1 - j0) * sizeof(float));
-                    memset(q[r] + j1, 0, (size_t)(cols - j1) * sizeof(float));
+                    memset(lin + j1, 0, (size_t)(cols - j1) * sizeof(float));
+                    deinterleave4(lin, np, q[r]);
                 }
-                bt6((const float *const *)q, tr, cols);
+                bt6(q[0], q[1], q[2], q[3], q[4], q[5], cols, tr[0], tr[1], tr[2], tr[3], tr[4],
+                    tr[5]);
                 for (int a = 0; a < 6; a++) {
-                    float *o[6];
-                    for (int k = 0; k < 6; k++)
-                        o[k] = vb + (size_t)(6 * a + k) * v_plane + i;
-                    bt6_tiles(tr[a], o, run);
+                    float *o = vb + (size_t)6 * a * v_plane + i;
+                    bt6_tiles(tr[a], np, run, o, o + v_plane, o + 2 * v_plane, o + 3 * v_plane,
+                              o + 4 * v_plane, o + 5 * v_plane);
                 }
                 i += run;
             }
@@ -237,8 +275,8 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
                 const int x0 = 4 * tx0, nx = w - x0 < 4 * run ? w - x0 : 4 * run;
                 for (int r = 0; r < 4 && 4 * ty + r < h; r++) {
                     size_t at = oc * plane + (size_t)(4 * ty + r) * w + x0;
-                    store_row(yt + 4 * r * run, run, nx, bo, neg, res ? res + at : NULL, res_neg,
-                              out + at);
+                    nn_wino_store_row(yt + 4 * r * run, run, 4, nx, bo, neg,
+                                      res ? res + at : NULL, res_neg, out + at);
                 }
                 i += run;
             }

@@ -26,6 +26,12 @@ extern const OpInfo op_info_nn_conv_wino;
 size_t nn_conv_wino_packed_count(int cout, int cin);
 /* w: [cout][cin][3][3]. */
 void nn_conv_wino_pack(const float *w, int cout, int cin, float *packed);
+/* For the C paths of nn_conv_wino and nn_conv_wino6: a row of nx outputs of a run of n
+ * tiles tile_w (4 or 6) wide, from the tile_w planes of Y's row (y[k * n + i]: column k of
+ * tile i): dst[tile_w i + k] = act(y + bias), then the residual and its activation
+ * (res NULL: none); act as the op's (neg: what negative values are multiplied by). */
+void nn_wino_store_row(const float *y, int n, int tile_w, int nx, float bias, float neg,
+                       const float *res, float res_neg, float *dst);
 int op_nn_conv_wino(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
                     float slope, WeftTensor *residual, int res_act, float res_slope,
                     WeftTensor *out);

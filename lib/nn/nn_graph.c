@@ -42,6 +42,7 @@ typedef struct Layer {
     int n_reads, n_writes;
     int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
     int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
+    int view; /* a channel slice read in place: its output is a view of the input (C path) */
     int wino; /* stride-1 conv run by Winograd: 4 F(4x4, 3x3) (nn_conv_wino), 6 F(6x6, 3x3)
                * (nn_conv_wino6), 0 direct (nn_conv) */
     float res_slope;
@@ -50,6 +51,7 @@ typedef struct Layer {
 typedef struct Blob {
     int c, h, w;
     int root;       /* the blob whose storage this one uses (split outputs alias their input) */
+    size_t offset;  /* of an alias: where it starts in the root's storage, in floats */
     int last_use;   /* of a root: the last node reading it or an alias; INT_MAX if kept */
     int slot;       /* of a root: storage slot, or -1 for a dedicated tensor */
     WeftTensor own; /* dedicated tensor (graph inputs and outputs) */
@@ -326,6 +328,19 @@ int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
     }
     if ((err = fuse_residuals(g)) < 0)
         goto fail;
+    /* On the C path a channel slice is a range of its input's planes: consumers read it in
+     * place instead of a copy (a graph output keeps a tensor of its own). GPU buffers are
+     * bound whole, so the Vulkan path copies. */
+    if (!strcmp(d->impl->kind, "cpu"))
+        for (int i = 0; i < m->n_nodes; i++) {
+            Layer *l = &g->layers[i];
+            if (l->kind != L_SLICE)
+                continue;
+            l->view = 1;
+            for (int k = 0; k < m->n_outputs; k++)
+                if (m->outputs[k] == l->writes[0])
+                    l->view = 0;
+        }
     const char *prof = getenv("WEFT_NN_PROFILE");
     if (prof && prof[0] && strcmp(prof, "0")) {
         g->prof_wall = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(double));
@@ -545,9 +560,14 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         if ((err = infer(g, &g->layers[k])) < 0)
             goto done;
         for (int i = 0; i < l->n_writes; i++) {
+            Blob *b = &g->blobs[l->writes[i]];
+            const Blob *src = &g->blobs[n->in[0]];
             known[l->writes[i]] = 1;
-            g->blobs[l->writes[i]].root = l->kind == L_SPLIT ? root_of(g, n->in[0]) : l->writes[i];
-            g->blobs[l->writes[i]].last_use = -1;
+            b->root = l->kind == L_SPLIT || l->view ? src->root : l->writes[i];
+            b->offset = l->kind == L_SPLIT ? src->offset
+                        : l->view         ? src->offset + (size_t)l->begin * src->h * src->w
+                                          : 0;
+            b->last_use = -1;
         }
         for (int i = 0; i < l->n_reads; i++) {
             Blob *r = &g->blobs[root_of(g, l->reads[i])];
@@ -579,7 +599,7 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
     int n_free = 0;
     for (int k = 0; k < m->n_nodes; k++) {
         const Layer *l = &g->layers[k];
-        if (l->kind != L_SPLIT) {
+        if (l->kind != L_SPLIT && !l->view) {
             for (int i = 0; i < l->n_writes; i++) {
                 Blob *b = &g->blobs[l->writes[i]];
                 size_t need = (size_t)b->c * b->h * b->w;
@@ -667,6 +687,9 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         Blob *bl = &g->blobs[b];
         if (bl->root != b && known[b]) {
             bl->view = g->blobs[bl->root].view;
+            bl->view.c = bl->c;
+            if (bl->view.host)
+                bl->view.host += bl->offset;
         }
     }
     g->planned = 1;
@@ -729,7 +752,7 @@ static int run_layer(NnGraph *g, Layer *l)
     case L_RESIZE:
         return op_nn_resize(g->dev, in, out);
     case L_SLICE:
-        return op_nn_copy(g->dev, in, l->begin, l->end - l->begin, out, 0);
+        return l->view ? 0 : op_nn_copy(g->dev, in, l->begin, l->end - l->begin, out, 0);
     case L_CONCAT: {
         int c = 0, err = 0;
         for (int i = 0; i < n->n_in && err >= 0; i++) {

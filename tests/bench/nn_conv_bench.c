@@ -5,7 +5,8 @@
  *   nn_conv_bench cpu|vulkan OP CIN COUT WIDTH HEIGHT [STRIDE] [RUNS]
  *
  * OP: conv or deconv (the op the network runs on this device), or an op of the table by
- * name (nn_conv, nn_conv_sg, nn_deconv, nn_deconv_sg) to compare shader variants.
+ * name (nn_conv, nn_conv_sg, nn_deconv, nn_deconv_sg; nn_conv_wino, nn_conv_wino6 with a
+ * residual, as RIFE's residual units run, stride 1) to compare variants.
  * Random input and weights; one warm-up run (pipeline creation), then RUNS runs (default 3).
  * Prints min wall and min process CPU milliseconds per run and GFLOP/s (2 x multiply-adds
  * per wall time and per CPU time).
@@ -17,6 +18,8 @@
 #include "bench_clock.h"
 #include "core/device.h"
 #include "ops/nn_conv.h"
+#include "ops/nn_conv_wino.h"
+#include "ops/nn_conv_wino6.h"
 #include "ops/nn_deconv.h"
 #include "ops/op.h"
 
@@ -64,17 +67,38 @@ int main(int argc, char **argv)
         return vulkan ? 77 : 1;
     }
     int oh = deconv ? 2 * h : (h - 1) / stride + 1, ow = deconv ? 2 * w : (w - 1) / stride + 1;
-    size_t nw = deconv ? nn_deconv_packed_count(cout, cin) : nn_conv_packed_count(cout, cin);
-    WeftTensor in = {0}, wt = {0}, bias = {0}, out = {0};
+    int wino = op && !strcmp(op->name, "nn_conv_wino")    ? 4
+               : op && !strcmp(op->name, "nn_conv_wino6") ? 6
+                                                          : 0;
+    size_t nw = deconv      ? nn_deconv_packed_count(cout, cin)
+                : wino == 4 ? nn_conv_wino_packed_count(cout, cin)
+                : wino == 6 ? nn_conv_wino6_packed_count(cout, cin)
+                            : nn_conv_packed_count(cout, cin);
+    WeftTensor in = {0}, wt = {0}, bias = {0}, out = {0}, res = {0};
     int status = 1;
+    if (wino && stride != 1) {
+        fprintf(stderr, "nn_conv_bench: %s has stride 1 only\n", op->name);
+        goto done;
+    }
     if (fill(d, &in, cin, h, w, 2.0f) < 0 || fill(d, &wt, 1, 1, (int)nw, 0.1f) < 0 ||
         fill(d, &bias, 1, 1, (cout + 7) / 8 * 8, 0.1f) < 0 ||
-        device_tensor(d, &out, cout, oh, ow) < 0)
+        device_tensor(d, &out, cout, oh, ow) < 0 || fill(d, &res, cout, oh, ow, 2.0f) < 0)
         goto done;
     double best = 1e30, best_cpu = 1e30;
     for (int r = -1; r < runs; r++) {
         double t0 = now_ms(), c0 = cpu_ms();
-        if (op && deconv) {
+        if (wino) {
+            OpNnConvWinoParams pw = {.cin = cin,
+                                     .h = h,
+                                     .w = w,
+                                     .cout = cout,
+                                     .act = 2,
+                                     .slope = 0.2f,
+                                     .has_res = 1,
+                                     .res_act = 2,
+                                     .res_slope = 0.2f};
+            err = device_run(d, op, &pw, (WeftTensor *[]){&in, &wt, &bias, &res, &out});
+        } else if (op && deconv) {
             OpNnDeconvParams pd = {
                 .cin = cin, .h = h, .w = w, .cout = cout, .act = 2, .slope = 0.2f};
             err = device_run(d, op, &pd, (WeftTensor *[]){&in, &wt, &bias, &out});
@@ -114,6 +138,7 @@ done:
     device_tensor_free(&wt);
     device_tensor_free(&bias);
     device_tensor_free(&out);
+    device_tensor_free(&res);
     device_destroy(&d);
     return status;
 }

@@ -121,7 +121,7 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
      * slower per layer on RIFE's 64-192 channel layers at 960x540, and its weights 44 %
      * smaller); the direct kernel on Vulkan, where it is the better-tuned shader */
     l->wino = !deconv && l->stride == 1 && !strcmp(g->dev->impl->kind, "cpu") ? 6 : 0;
-    size_t count = deconv           ? nn_deconv_packed_count(l->cout, l->cin)
+    size_t count = deconv         ? nn_deconv_packed_count(l->cout, l->cin)
                    : l->wino == 4 ? nn_conv_wino_packed_count(l->cout, l->cin)
                    : l->wino == 6 ? nn_conv_wino6_packed_count(l->cout, l->cin)
                                   : nn_conv_packed_count(l->cout, l->cin);
@@ -370,9 +370,8 @@ static void release_plan(NnGraph *g)
     g->planned = 0;
 }
 
-static const char *const kind_names[] = {"split",  "conv",   "deconv", "unary",
-                                         "shuffle", "resize", "slice",  "concat",
-                                         "binary", "warp",   "fused"};
+static const char *const kind_names[] = {"split", "conv",   "deconv", "unary", "shuffle", "resize",
+                                         "slice", "concat", "binary", "warp",  "fused"};
 
 static void print_profile(const NnGraph *g)
 {
@@ -380,17 +379,17 @@ static void print_profile(const NnGraph *g)
         return;
     double kind_wall[L_FUSED + 1] = {0}, kind_cpu[L_FUSED + 1] = {0}, wall = 0, cpu = 0;
     int runs = g->profiled_runs;
-    fprintf(stderr, "nn profile (ms per run over %d runs): layer, op, output c x h x w, wall, cpu\n",
-            runs);
+    fprintf(stderr,
+            "nn profile (ms per run over %d runs): layer, op, output c x h x w, wall, cpu\n", runs);
     for (int k = 0; k < g->m->n_nodes; k++) {
         const Layer *l = &g->layers[k];
         if (l->kind == L_FUSED || l->kind == L_SPLIT)
             continue;
         const Blob *b = &g->blobs[l->writes[0]];
         const char *kind = l->kind != L_CONV ? kind_names[l->kind]
-                           : l->wino == 6  ? "conv_wino6"
-                           : l->wino       ? "conv_wino"
-                                           : "conv";
+                           : l->wino == 6    ? "conv_wino6"
+                           : l->wino         ? "conv_wino"
+                                             : "conv";
         fprintf(stderr, "  %-24s %-9s %4d x %4d x %4d  cin %4d s%d  %8.2f %8.2f\n", l->node->name,
                 kind, b->c, b->h, b->w, l->cin, l->stride, g->prof_wall[k] / runs,
                 g->prof_cpu[k] / runs);
@@ -565,8 +564,8 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
             known[l->writes[i]] = 1;
             b->root = l->kind == L_SPLIT || l->view ? src->root : l->writes[i];
             b->offset = l->kind == L_SPLIT ? src->offset
-                        : l->view         ? src->offset + (size_t)l->begin * src->h * src->w
-                                          : 0;
+                        : l->view          ? src->offset + (size_t)l->begin * src->h * src->w
+                                           : 0;
             b->last_use = -1;
         }
         for (int i = 0; i < l->n_reads; i++) {

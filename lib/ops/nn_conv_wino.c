@@ -64,18 +64,17 @@ static int nn_conv_wino_rows(const void *params, WeftTensor *const *t)
  * pointers from an array. */
 #define BT6_BODY                                                                                   \
     o0[j] = 4 * e0 - 5 * e2 + e4;                                                                  \
-    o1[j] = -4 * e1 - 4 * e2 + e3 + e4;                                                           \
+    o1[j] = -4 * e1 - 4 * e2 + e3 + e4;                                                            \
     o2[j] = 4 * e1 - 4 * e2 - e3 + e4;                                                             \
     o3[j] = -2 * e1 - e2 + 2 * e3 + e4;                                                            \
     o4[j] = 2 * e1 - e2 - 2 * e3 + e4;                                                             \
     o5[j] = 4 * e1 - 5 * e3 + e5;
 
 #define BT6_OUTS                                                                                   \
-    float *restrict o0, float *restrict o1, float *restrict o2, float *restrict o3,               \
+    float *restrict o0, float *restrict o1, float *restrict o2, float *restrict o3,                \
         float *restrict o4, float *restrict o5
 
-NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6_tiles(const float *restrict p, int np, int n,
-                                                   BT6_OUTS)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void bt6_tiles(const float *restrict p, int np, int n, BT6_OUTS)
 {
     const float *p0 = p, *p1 = p + np, *p2 = p + 2 * np, *p3 = p + 3 * np;
     for (int j = 0; j < n; j++) {
@@ -112,14 +111,10 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void deinterleave4(const float *restrict in,
  * Y = S A to y[(4 r + k) * n + i] (output row r, column k of the tile). Both passes apply
  * the rows of A^T to 6-vectors of planes: at4_column(). */
 /* One column c of A^T M over n tiles: m_k = M[k][c] (k = 0..5) to s_r = (A^T M)[r][c]. */
-NN_LOOPS_ATTR NN_SIMD_CLONES static void at4_column(const float *restrict m0,
-                                                    const float *restrict m1,
-                                                    const float *restrict m2,
-                                                    const float *restrict m3,
-                                                    const float *restrict m4,
-                                                    const float *restrict m5, int n,
-                                                    float *restrict s0, float *restrict s1,
-                                                    float *restrict s2, float *restrict s3)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void
+at4_column(const float *restrict m0, const float *restrict m1, const float *restrict m2,
+           const float *restrict m3, const float *restrict m4, const float *restrict m5, int n,
+           float *restrict s0, float *restrict s1, float *restrict s2, float *restrict s3)
 {
     for (int i = 0; i < n; i++) {
         s0[i] = m0[i] + m1[i] + m2[i] + m3[i] + m4[i];
@@ -141,8 +136,8 @@ static void at4_tiles(const float *m, size_t xi_stride, int n, float *s, float *
     for (int r = 0; r < 4; r++) {
         const float *e = s + 6 * r * n;
         float *yr = y + 4 * r * n;
-        at4_column(e, e + n, e + 2 * n, e + 3 * n, e + 4 * n, e + 5 * n, n, yr, yr + n,
-                   yr + 2 * n, yr + 3 * n);
+        at4_column(e, e + n, e + 2 * n, e + 3 * n, e + 4 * n, e + 5 * n, n, yr, yr + n, yr + 2 * n,
+                   yr + 3 * n);
     }
 }
 
@@ -151,7 +146,7 @@ static void at4_tiles(const float *m, size_t xi_stride, int n, float *s, float *
     for (int i = 0; i < full; i++)                                                                 \
         for (int k = 0; k < (K); k++) {                                                            \
             float val = y[k * n + i] + bias, scaled = val * neg;                                   \
-            dst[(K) * i + k] = val < 0.0f ? scaled : val;                                          \
+            dst[(K)*i + k] = val < 0.0f ? scaled : val;                                            \
         }
 
 NN_LOOPS_ATTR NN_SIMD_CLONES void nn_wino_store_row(const float *restrict y, int n, int tile_w,
@@ -275,8 +270,8 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino_cpu(const void *params, We
                 const int x0 = 4 * tx0, nx = w - x0 < 4 * run ? w - x0 : 4 * run;
                 for (int r = 0; r < 4 && 4 * ty + r < h; r++) {
                     size_t at = oc * plane + (size_t)(4 * ty + r) * w + x0;
-                    nn_wino_store_row(yt + 4 * r * run, run, 4, nx, bo, neg,
-                                      res ? res + at : NULL, res_neg, out + at);
+                    nn_wino_store_row(yt + 4 * r * run, run, 4, nx, bo, neg, res ? res + at : NULL,
+                                      res_neg, out + at);
                 }
                 i += run;
             }

@@ -25,24 +25,28 @@ void nn_conv_wino6_pack(const float *w, int cout, int cin, float *packed)
                                    {32.0 / 45, -16.0 / 45, 8.0 / 45},
                                    {0, 0, 1}};
     int blocks = nn_round_up(cout, NN_CONV_OB) / NN_CONV_OB;
-    for (int oc = 0; oc < blocks * NN_CONV_OB; oc++)
-        for (int i = 0; i < cin; i++) {
-            double u[8][8] = {{0}};
-            if (oc < cout) {
-                const float *g = w + ((size_t)oc * cin + i) * 9;
-                double t[8][3]; /* G g */
-                for (int r = 0; r < 8; r++)
-                    for (int c = 0; c < 3; c++)
-                        t[r][c] = G[r][0] * g[c] + G[r][1] * g[3 + c] + G[r][2] * g[6 + c];
-                for (int r = 0; r < 8; r++) /* (G g) G^T */
-                    for (int c = 0; c < 8; c++)
-                        u[r][c] = t[r][0] * G[c][0] + t[r][1] * G[c][1] + t[r][2] * G[c][2];
+    /* the 8 outputs of a block innermost: each position's 8 floats are written together
+     * (output-major order scattered single floats over the whole packed array: 7 % of a
+     * RIFE run's CPU time went to packing) */
+    for (int b = 0; b < blocks; b++)
+        for (int i = 0; i < cin; i++)
+            for (int o = 0; o < NN_CONV_OB; o++) {
+                const int oc = b * NN_CONV_OB + o;
+                double u[8][8] = {{0}};
+                if (oc < cout) {
+                    const float *g = w + ((size_t)oc * cin + i) * 9;
+                    double t[8][3]; /* G g */
+                    for (int r = 0; r < 8; r++)
+                        for (int c = 0; c < 3; c++)
+                            t[r][c] = G[r][0] * g[c] + G[r][1] * g[3 + c] + G[r][2] * g[6 + c];
+                    for (int r = 0; r < 8; r++) /* (G g) G^T */
+                        for (int c = 0; c < 8; c++)
+                            u[r][c] = t[r][0] * G[c][0] + t[r][1] * G[c][1] + t[r][2] * G[c][2];
+                }
+                for (int xi = 0; xi < 64; xi++)
+                    packed[(((size_t)xi * blocks + b) * cin + i) * NN_CONV_OB + o] =
+                        (float)u[xi / 8][xi % 8];
             }
-            int b = oc / NN_CONV_OB, o = oc % NN_CONV_OB;
-            for (int xi = 0; xi < 64; xi++)
-                packed[(((size_t)xi * blocks + b) * cin + i) * NN_CONV_OB + o] =
-                    (float)u[xi / 8][xi % 8];
-        }
 }
 
 /* C rows: groups of the kernel's width of consecutive tiles, as nn_conv_wino's; a picture
@@ -90,7 +94,7 @@ static int nn_conv_wino6_rows(const void *params, WeftTensor *const *t)
     }
 
 #define BT8_OUTS                                                                                   \
-    float *restrict o0, float *restrict o1, float *restrict o2, float *restrict o3,               \
+    float *restrict o0, float *restrict o1, float *restrict o2, float *restrict o3,                \
         float *restrict o4, float *restrict o5, float *restrict o6, float *restrict o7
 
 /* down the columns: e_r = i_r[j] over n columns */
@@ -105,8 +109,7 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void bt8(const float *restrict i0, const flo
 }
 
 /* along a transformed row of n tiles split by column phase (np columns a phase) */
-NN_LOOPS_ATTR NN_SIMD_CLONES static void bt8_tiles(const float *restrict p, int np, int n,
-                                                   BT8_OUTS)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void bt8_tiles(const float *restrict p, int np, int n, BT8_OUTS)
 {
     const float *p0 = p, *p1 = p + np, *p2 = p + 2 * np, *p3 = p + 3 * np, *p4 = p + 4 * np,
                 *p5 = p + 5 * np;
@@ -124,12 +127,12 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void deinterleave6(const float *restrict in,
 }
 
 /* Rows of A^T applied to 8-vectors of planes m_k over n tiles, to s_r (r = 0..5). */
-NN_LOOPS_ATTR NN_SIMD_CLONES static void at8_column(
-    const float *restrict m0, const float *restrict m1, const float *restrict m2,
-    const float *restrict m3, const float *restrict m4, const float *restrict m5,
-    const float *restrict m6, const float *restrict m7, int n, float *restrict s0,
-    float *restrict s1, float *restrict s2, float *restrict s3, float *restrict s4,
-    float *restrict s5)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void
+at8_column(const float *restrict m0, const float *restrict m1, const float *restrict m2,
+           const float *restrict m3, const float *restrict m4, const float *restrict m5,
+           const float *restrict m6, const float *restrict m7, int n, float *restrict s0,
+           float *restrict s1, float *restrict s2, float *restrict s3, float *restrict s4,
+           float *restrict s5)
 {
     for (int i = 0; i < n; i++) {
         float a1 = m1[i] + m2[i], b1 = m1[i] - m2[i], a2 = m3[i] + m4[i], b2 = m3[i] - m4[i];
@@ -151,9 +154,9 @@ static void at6_tiles(const float *m, size_t xi_stride, int n, float *s, float *
         const float *mc = m + c * xi_stride;
         float *sc = s + c * n;
         size_t st = 8 * xi_stride;
-        at8_column(mc, mc + st, mc + 2 * st, mc + 3 * st, mc + 4 * st, mc + 5 * st,
-                   mc + 6 * st, mc + 7 * st, n, sc, sc + 8 * n, sc + 16 * n, sc + 24 * n,
-                   sc + 32 * n, sc + 40 * n);
+        at8_column(mc, mc + st, mc + 2 * st, mc + 3 * st, mc + 4 * st, mc + 5 * st, mc + 6 * st,
+                   mc + 7 * st, n, sc, sc + 8 * n, sc + 16 * n, sc + 24 * n, sc + 32 * n,
+                   sc + 40 * n);
     }
     for (int r = 0; r < 6; r++) {
         const float *e = s + 8 * r * n;
@@ -163,8 +166,8 @@ static void at6_tiles(const float *m, size_t xi_stride, int n, float *s, float *
     }
 }
 
-NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino6_cpu(const void *params,
-                                                           WeftTensor *const *t, int r0, int r1)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino6_cpu(const void *params, WeftTensor *const *t,
+                                                           int r0, int r1)
 {
     const OpNnConvWinoParams *p = params;
     const int cin = p->cin, h = p->h, w = p->w, cout = p->cout;
@@ -262,8 +265,8 @@ NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_conv_wino6_cpu(const void *params,
                 const int x0 = 6 * tx0, nx = w - x0 < 6 * run ? w - x0 : 6 * run;
                 for (int r = 0; r < 6 && 6 * ty + r < h; r++) {
                     size_t at = oc * plane + (size_t)(6 * ty + r) * w + x0;
-                    nn_wino_store_row(yt + 6 * r * run, run, 6, nx, bo, neg,
-                                      res ? res + at : NULL, res_neg, out + at);
+                    nn_wino_store_row(yt + 6 * r * run, run, 6, nx, bo, neg, res ? res + at : NULL,
+                                      res_neg, out + at);
                 }
                 i += run;
             }

@@ -39,8 +39,8 @@ static void lerp_columns(const float *in, const int *xs, const float *xf, int ow
     }
 }
 
-NN_SIMD_CLONES static void lerp_rows(const float *restrict top, const float *restrict bot,
-                                     float fy, int n, float *restrict out)
+NN_SIMD_CLONES static void lerp_rows(const float *restrict top, const float *restrict bot, float fy,
+                                     int n, float *restrict out)
 {
     for (int i = 0; i < n; i++)
         out[i] = top[i] * (1.0f - fy) + bot[i] * fy;
@@ -81,8 +81,8 @@ static void nn_resize_cpu(const void *params, WeftTensor *const *t, int r0, int 
             if (slot < 0) {
                 /* replace the row the other tap does not use */
                 slot = k == 1 && hx[0] == cache[next] ? 1 - next : next;
-                lerp_columns(t[0]->host + (size_t)c * in_plane + (size_t)(k ? sy1 : sy) * p->w,
-                             xs, xf, p->ow, cache[slot]);
+                lerp_columns(t[0]->host + (size_t)c * in_plane + (size_t)(k ? sy1 : sy) * p->w, xs,
+                             xf, p->ow, cache[slot]);
                 cached[slot] = key;
                 next = 1 - slot;
             }

@@ -56,8 +56,8 @@ static int nn_warp_rows(const void *params, WeftTensor *const *t)
 /* Rows are image rows: the sample positions of a row are worked out once for all
  * channels (into per-row arrays), then each channel is a loop of gathers that vectorises.
  * Indices are int32: op_nn_warp() refuses planes of 2^31 elements or more. */
-NN_LOOPS_ATTR NN_SIMD_CLONES
-static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1)
+NN_LOOPS_ATTR NN_SIMD_CLONES static void nn_warp_cpu(const void *params, WeftTensor *const *t,
+                                                     int r0, int r1)
 {
     const OpNnWarpParams *p = params;
     const int w = p->w, h = p->h, channels = p->c;
@@ -92,7 +92,8 @@ static void nn_warp_cpu(const void *params, WeftTensor *const *t, int r0, int r1
             CLAMP_INT8(y1, 0, h - 1);
             CLAMP_INT8(x0, 0, w - 1);
             CLAMP_INT8(y0, 0, h - 1);
-            vf8 a = sx - __builtin_convertvector(x0, vf8), b = sy - __builtin_convertvector(y0, vf8);
+            vf8 a = sx - __builtin_convertvector(x0, vf8),
+                b = sy - __builtin_convertvector(y0, vf8);
             vi8 r0w = y0 * w, r1w = y1 * w;
             vi8 v00 = r0w + x0, v01 = r0w + x1, v10 = r1w + x0, v11 = r1w + x1;
             memcpy(alpha + x, &a, sizeof(a));

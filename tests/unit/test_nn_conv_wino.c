@@ -66,8 +66,8 @@ static void check_case(Device *d, int cin, int cout, int h, int w, int act, int 
         for (size_t i = 0; i < (size_t)cout * cin * 9; i++)
             weights[i] = uniform(r, -0.5f, 0.5f);
         ok = upload_random(d, &in, cin, h, w, r, -1, 1, NULL) == 0 &&
-             upload_random(d, &bias, 1, 1, nn_round_up(cout, NN_CONV_OB), r, -0.1f, 0.1f,
-                           NULL) == 0 &&
+             upload_random(d, &bias, 1, 1, nn_round_up(cout, NN_CONV_OB), r, -0.1f, 0.1f, NULL) ==
+                 0 &&
              upload_random(d, &res, cout, h, w, r, -1, 1, NULL) == 0 &&
              upload_packed(d, &wd, weights, cout, cin, 0) == 0 &&
              upload_packed(d, &w4, weights, cout, cin, 4) == 0 &&
@@ -96,8 +96,9 @@ static void check_case(Device *d, int cin, int cout, int h, int w, int act, int 
                 if (!(e <= worst)) /* NaN too */
                     worst = e;
             }
-            CHECK_MSG(worst <= tol[k], "F(%dx%d): %d -> %d channels, %dx%d, act %d, res %d: "
-                                       "max error %g (tolerance %g)",
+            CHECK_MSG(worst <= tol[k],
+                      "F(%dx%d): %d -> %d channels, %dx%d, act %d, res %d: "
+                      "max error %g (tolerance %g)",
                       k ? 6 : 4, k ? 6 : 4, cin, cout, w, h, act, with_res, worst, tol[k]);
         }
     }

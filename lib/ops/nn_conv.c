@@ -27,6 +27,26 @@ void nn_conv_pack(const float *w, int cout, int cin, float *packed)
                 }
 }
 
+/* A stride-2 scratch row: E[j] = in[2 j - 1], O[j] = in[2 j] (j < half), zero outside the
+ * input; E at dst, O at dst + half. Straight loops over the columns inside the picture, so
+ * they vectorise (a select per element did not). */
+NN_SIMD_CLONES static void split_columns(const float *restrict in, int w, int half,
+                                         float *restrict dst)
+{
+    float *restrict even = dst, *restrict odd = dst + half;
+    const int ne = w / 2 + 1 < half ? w / 2 + 1 : half;     /* 2 j - 1 < w */
+    const int no = (w + 1) / 2 < half ? (w + 1) / 2 : half; /* 2 j < w */
+    even[0] = 0.0f;
+    for (int j = 1; j < ne; j++)
+        even[j] = in[2 * j - 1];
+    for (int j = ne; j < half; j++)
+        even[j] = 0.0f;
+    for (int j = 0; j < no; j++)
+        odd[j] = in[2 * j];
+    for (int j = no; j < half; j++)
+        odd[j] = 0.0f;
+}
+
 static int nn_conv_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;
@@ -84,11 +104,7 @@ static void nn_conv_cpu(const void *params, WeftTensor *const *t, int r0, int r1
                     memcpy(dst + 1, src, (size_t)w * sizeof(float));
                     memset(dst + 1 + w, 0, (size_t)(row_len - 1 - w) * sizeof(float));
                 } else {
-                    for (int j = 0; j < half; j++) {
-                        int xe = 2 * j - 1, xo = 2 * j;
-                        dst[j] = xe >= 0 && xe < w ? src[xe] : 0.0f;
-                        dst[half + j] = xo < w ? src[xo] : 0.0f;
-                    }
+                    split_columns(src, w, half, dst);
                 }
             }
         }

@@ -7,16 +7,18 @@
 // on CPU-hosted drivers (its 256 accumulators per invocation would spill on a GPU). One
 // invocation makes P = 16 consecutive pixels of a row for the 16 output channels of two
 // packed blocks.
-// Why: on CPU-hosted drivers (lavapipe) every buffer load is a loop over the SIMD lanes with
-// a bounds check per element, whatever the address, so the cost is the number of elements
-// each invocation loads. The weights of an input channel are the same for the whole
-// subgroup: lane l loads elements l, l + 8, ... of them and every lane takes the rest from
-// its neighbours by subgroupBroadcast (a register shuffle), 8x fewer weight loads; and 16
-// pixels x 16 channels per invocation make each input value feed up to 48 multiply-adds
-// (measured on lavapipe: 16 pixels beat 8 and 32, and 2 rows x 8 pixels).
+// Why: on CPU-hosted drivers (lavapipe, Mesa 22.3) a storage buffer load is a loop over
+// the SIMD lanes with a bounds-check branch per element, while a texel fetch is one
+// branch-free gather per vec4 texel: input and weights are read as vec4 texel buffers
+// (OpInfo.texel_tensors; 212 -> 98 CPU-ms on a 64-channel 120x68 layer). The weights of an
+// input channel are the same for the whole subgroup: lane l fetches vectors l, l + 8, ...
+// of them and every lane takes the rest from its neighbours by subgroupBroadcast (a
+// register shuffle); 16 pixels x 16 channels per invocation make each input value feed up
+// to 48 multiply-adds (measured with buffer loads: 16 pixels beat 8 and 32, and 2 rows x 8
+// pixels).
 // Invocations past the image still run (no early return): their lanes load weights for
 // the others; their own reads are masked and their writes skipped.
-layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
+layout(local_size_x = 8, local_size_y = 1, local_size_z = 1) in;
 layout(set = 0, binding = 0) uniform samplerBuffer src4;
 layout(set = 0, binding = 1) uniform samplerBuffer wt4;
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
@@ -91,7 +93,14 @@ layout(push_constant) uniform Params {
 
 void main()
 {
-    int x0 = int(gl_GlobalInvocationID.x) * P, y = int(gl_GlobalInvocationID.y);
+    // Invocation n makes pixel group n mod groups of row n / groups: consecutive
+    // invocations (a subgroup) run along a row and on into the next, so a narrow layer
+    // keeps every lane busy (an 8 x 8 workgroup of 16-pixel groups idled 6 lanes of 8 on
+    // a 30-pixel row). The grid's rows only extend x past the largest workgroup count.
+    int groups = (p.ow + P - 1) / P;
+    int n = int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x +
+                gl_GlobalInvocationID.x);
+    int y = n / groups, x0 = (n - y * groups) * P;
     int blk = 2 * int(gl_WorkGroupID.z); // the first of the two packed blocks
     int blocks = (p.cout + 7) / 8;
     bool two_blocks = blk + 1 < blocks;

@@ -161,14 +161,17 @@ const OpInfo op_info_nn_conv = {
     .local = {64, 1, 1},
 };
 
-/* The subgroup variant (shaders/nn_conv_sg.comp): 16 pixels x 16 channels per invocation. */
+/* The subgroup variant (shaders/nn_conv_sg.comp): 16 pixels x 16 channels per invocation,
+ * invocations numbered along the rows (n = y * groups + group) in x, continued in y where
+ * x would pass 4096 workgroups of 8. */
 static void nn_conv_sg_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
 {
     (void)t;
     const OpNnConvParams *p = params;
     int blocks = (p->cout + NN_CONV_OB - 1) / NN_CONV_OB;
-    grid[0] = (uint32_t)((p->ow + 15) / 16);
-    grid[1] = (uint32_t)p->oh;
+    uint32_t n = (uint32_t)((p->ow + 15) / 16) * (uint32_t)p->oh, row = 8 * 4096;
+    grid[0] = n < row ? n : row;
+    grid[1] = (n + row - 1) / row;
     grid[2] = (uint32_t)((blocks + 1) / 2);
 }
 
@@ -179,7 +182,7 @@ const OpInfo op_info_nn_conv_sg = {
     .rows = nn_conv_rows,
     .cpu = nn_conv_cpu,
     .grid = nn_conv_sg_grid,
-    .local = {8, 8, 1},
+    .local = {8, 1, 1},
     .min_subgroup_size = 8,
     .texel_tensors = 1u << 0 | 1u << 1, /* input and weights */
 };

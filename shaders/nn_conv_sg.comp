@@ -51,7 +51,7 @@ layout(push_constant) uniform Params {
 
 // The input row iy's values for this invocation's taps: v[k] = in[ic][iy][x0 S - 1 + k]
 // (zero outside the image). S is a literal so every index into v is a constant.
-#define NV(S) (((P - 1) * S + 3 + 3) / 4 + 1) /* texels covering the row span */
+#define NV(S) (((P - 1) * S + 3 + 6) / 4) /* texels covering the row span at any alignment */
 #define ROW(S, KY, RA, LA0, LA1, RB, LB0, LB1, RC, LC0, LC1)                               \
     {                                                                                      \
         int iy = y * S + KY - 1;                                                           \

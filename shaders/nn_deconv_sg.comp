@@ -10,9 +10,11 @@
 // take them by subgroupBroadcast. One invocation makes PX output pixels of its parity in a
 // row (ox = 2 (j0 + k) + px) for 16 channels. Invocations past the image still run (they
 // load weights for their neighbours); their reads are masked and their writes skipped.
-layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
-layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
+// Input and weights are vec4 texel buffers and invocations are numbered along the rows
+// (one subgroup per workgroup), as in nn_conv_sg.comp and for the same reasons.
+layout(local_size_x = 8, local_size_y = 1, local_size_z = 1) in;
+layout(set = 0, binding = 0) uniform samplerBuffer src4;
+layout(set = 0, binding = 1) uniform samplerBuffer wt4;
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params { int cin, h, w, cout, act; float slope; } p;
@@ -34,11 +36,33 @@ layout(push_constant) uniform Params { int cin, h, w, cout, act; float slope; } 
         }                                                                                  \
     }
 
+// V[m] = in[ic][IY][first + m] (zero outside the image, or where OK is false), from the
+// vec4 texels that cover the PX + 1 values at any alignment.
+#define NV ((PX + 1 + 6) / 4)
+#define ROW(V, IY, OK)                                                                     \
+    {                                                                                      \
+        int e0 = base + IY * p.w + first;                                                  \
+        int t0 = e0 >> 2, a = e0 & 3;                                                      \
+        float f[4 * NV];                                                                   \
+        [[unroll]] for (int j = 0; j < NV; j++) {                                          \
+            vec4 q = texelFetch(src4, clamp(t0 + j, 0, last_texel));                       \
+            f[4 * j] = q.x; f[4 * j + 1] = q.y; f[4 * j + 2] = q.z; f[4 * j + 3] = q.w;    \
+        }                                                                                  \
+        [[unroll]] for (int m = 0; m < PX + 1; m++) {                                      \
+            int ix = first + m;                                                            \
+            float e = a == 0 ? f[m] : a == 1 ? f[m + 1] : a == 2 ? f[m + 2] : f[m + 3];    \
+            V[m] = OK && ix >= 0 && ix < p.w ? e : 0.0;                                    \
+        }                                                                                  \
+    }
+
 void main()
 {
     // z = (pair * 2 + px) * 2 + py: uniform over the workgroup
     int z = int(gl_WorkGroupID.z), py = z & 1, px = (z >> 1) & 1, blk = 2 * (z >> 2);
-    int j0 = int(gl_GlobalInvocationID.x) * PX, i = int(gl_GlobalInvocationID.y);
+    int groups = (p.w + PX - 1) / PX;
+    int n = int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x +
+                gl_GlobalInvocationID.x);
+    int i = n / groups, j0 = (n - i * groups) * PX;
     int oy = 2 * i + py, ow = 2 * p.w, oh = 2 * p.h;
     int blocks = (p.cout + 7) / 8;
     bool two_blocks = blk + 1 < blocks;
@@ -58,17 +82,14 @@ void main()
         [[unroll]] for (int k = 0; k < PX; k++)
             acc[q][k] = vec4(0.0);
     int plane = p.h * p.w;
+    int last_texel = textureSize(src4) - 1;
     for (int ic = 0; ic < p.cin; ic++) {
         int base = ic * plane;
         float v0[PX + 1], v1[PX + 1];
-        [[unroll]] for (int m = 0; m < PX + 1; m++) {
-            int ix = first + m;
-            bool col = ix >= 0 && ix < p.w;
-            v0[m] = r0 && col ? src[base + iy0 * p.w + ix] : 0.0;
-            v1[m] = r1 && col ? src[base + iy1 * p.w + ix] : 0.0;
-        }
-        vec4 wa = wt[wia + ic * 8 + lane];
-        vec4 wb = two_blocks ? wt[wib + ic * 8 + lane] : vec4(0.0);
+        ROW(v0, iy0, r0)
+        ROW(v1, iy1, r1)
+        vec4 wa = texelFetch(wt4, wia + ic * 8 + lane);
+        vec4 wb = two_blocks ? texelFetch(wt4, wib + ic * 8 + lane) : vec4(0.0);
         TAP(0, v0, 1)
         TAP(1, v0, 0)
         TAP(2, v1, 1)

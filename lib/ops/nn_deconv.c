@@ -140,14 +140,17 @@ const OpInfo op_info_nn_deconv = {
 };
 
 /* The subgroup variant (shaders/nn_deconv_sg.comp): 16 pixels of one output parity x 16
- * channels per invocation; a workgroup has one parity and one pair of blocks. */
+ * channels per invocation; a workgroup (one subgroup of 8) has one parity and one pair of
+ * blocks; invocations numbered along the input rows in x, continued in y past 4096
+ * workgroups. */
 static void nn_deconv_sg_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
 {
     (void)t;
     const OpNnDeconvParams *p = params;
     int blocks = (p->cout + NN_CONV_OB - 1) / NN_CONV_OB;
-    grid[0] = (uint32_t)((p->w + 15) / 16);
-    grid[1] = (uint32_t)p->h;
+    uint32_t n = (uint32_t)((p->w + 15) / 16) * (uint32_t)p->h, row = 8 * 4096;
+    grid[0] = n < row ? n : row;
+    grid[1] = (n + row - 1) / row;
     grid[2] = (uint32_t)((blocks + 1) / 2 * 4);
 }
 
@@ -158,8 +161,9 @@ const OpInfo op_info_nn_deconv_sg = {
     .rows = nn_deconv_rows,
     .cpu = nn_deconv_cpu,
     .grid = nn_deconv_sg_grid,
-    .local = {8, 8, 1},
+    .local = {8, 1, 1},
     .min_subgroup_size = 8,
+    .texel_tensors = 1u << 0 | 1u << 1, /* input and weights */
 };
 
 int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,

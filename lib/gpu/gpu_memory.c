@@ -43,13 +43,27 @@ static int find_memory_type(const GpuContext *g, uint32_t bits, VkMemoryProperty
     return fallback;
 }
 
+/* A tensor buffer's size: whole vec4 texels, so a texel view covers every element. And
+ * lavapipe (Mesa 22.3) compiles a new variant of a shader (seconds for the big ones) for
+ * every combination of two properties of its texel buffers: whether the buffer's size is a
+ * power of two and whether bits 8-15 of the view's size are all zero (they alias a mip
+ * level field); sizes made neither keep one variant per shader. Costs under 300 bytes. */
+static VkDeviceSize tensor_buffer_size(VkDeviceSize bytes)
+{
+    VkDeviceSize size = (bytes + 15) & ~(VkDeviceSize)15;
+    if (!((size >> 8) & 0xff))
+        size += 256;
+    if (!(size & (size - 1)))
+        size += 16;
+    return size;
+}
+
 int gpu_buffer_create(GpuContext *g, GpuBuffer *b, VkDeviceSize size, int staging)
 {
     memset(b, 0, sizeof(*b));
-    /* Tensors are padded to a whole vec4 so a texel view covers every element. */
     VkBufferCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .size = staging ? size : (size + 15) & ~(VkDeviceSize)15,
+        .size = staging ? size : tensor_buffer_size(size),
         .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
                  (staging ? 0
                           : VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
@@ -117,7 +131,7 @@ void gpu_buffer_destroy(GpuContext *g, GpuBuffer *b)
 int gpu_buffer_view(GpuContext *g, GpuBuffer *b, VkBufferView *out)
 {
     if (!b->view) {
-        VkDeviceSize texels = (b->size + 15) / 16;
+        VkDeviceSize texels = tensor_buffer_size(b->size) / 16;
         if (texels > g->props.limits.maxTexelBufferElements) {
             log_error(g->log,
                       "vulkan: a tensor of %llu bytes exceeds this device's largest texel "

@@ -64,6 +64,10 @@ struct NnGraph {
     const NnModel *m;
     Layer *layers;
     Blob *blobs;
+    /* per blob: the concat layer whose output holds it in place (C path), or -1; the input
+     * of that concat it stands for (itself or a split output of it); for split outputs, the
+     * split's input (else -1) */
+    int *concat_of, *concat_pos, *split_src;
     WeftTensor *slots;
     size_t *slot_floats;
     int n_slots;
@@ -299,6 +303,75 @@ static int fuse_residuals(NnGraph *g)
     return 0;
 }
 
+static int is_graph_output(const NnModel *m, int b)
+{
+    for (int i = 0; i < m->n_outputs; i++)
+        if (m->outputs[i] == b)
+            return 1;
+    return 0;
+}
+
+/* A blob through the splits it comes out of. */
+static int unsplit(const NnGraph *g, int b)
+{
+    while (g->split_src[b] >= 0)
+        b = g->split_src[b];
+    return b;
+}
+
+/* On the C path a layer whose output goes into a concat writes it straight into its channels
+ * of the concat's output (a view with an offset), so the concat copies nothing for it; a
+ * graph input too (the caller writes it there; the concat's output then has a tensor of its
+ * own, as inputs do). A concat input that is a split output stands for the split's input.
+ * Not for graph outputs (tensors of their own), slices (views already) or a blob a concat
+ * takes twice; a blob goes into the first concat that takes it (another one copies it). */
+static int plan_concats_in_place(NnGraph *g)
+{
+    const NnModel *m = g->m;
+    int *producer = malloc((size_t)m->n_blobs * sizeof(int));
+    g->concat_of = malloc((size_t)m->n_blobs * sizeof(int));
+    g->concat_pos = malloc((size_t)m->n_blobs * sizeof(int));
+    g->split_src = malloc((size_t)m->n_blobs * sizeof(int));
+    if (!producer || !g->concat_of || !g->concat_pos || !g->split_src) {
+        free(producer);
+        return -ENOMEM;
+    }
+    for (int b = 0; b < m->n_blobs; b++)
+        producer[b] = g->concat_of[b] = g->concat_pos[b] = g->split_src[b] = -1;
+    if (strcmp(g->dev->impl->kind, "cpu")) {
+        free(producer);
+        return 0;
+    }
+    for (int i = 0; i < m->n_inputs; i++)
+        producer[m->inputs[i]] = -2; /* written before the run */
+    for (int k = 0; k < m->n_nodes; k++) {
+        const Layer *l = &g->layers[k];
+        for (int i = 0; i < l->n_writes; i++)
+            if (l->kind == L_SPLIT)
+                g->split_src[l->writes[i]] = l->node->in[0];
+            else if (l->kind != L_FUSED && !l->view)
+                producer[l->writes[i]] = k;
+    }
+    for (int k = 0; k < m->n_nodes; k++) {
+        const Layer *l = &g->layers[k];
+        const NnNode *n = l->node;
+        if (l->kind != L_CONCAT || is_graph_output(m, l->writes[0]))
+            continue;
+        for (int i = 0; i < n->n_in; i++) {
+            int x = unsplit(g, n->in[i]), twice = 0;
+            for (int j = 0; j < n->n_in; j++)
+                twice |= j != i && unsplit(g, n->in[j]) == x;
+            if (producer[x] != -1 && producer[x] < k && !twice && g->concat_of[x] < 0 &&
+                !is_graph_output(m, x)) {
+                g->concat_of[x] = k;
+                g->concat_pos[x] = i;
+            }
+        }
+    }
+    free(producer);
+    return 0;
+}
+
 int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
 {
     if (!out || !d || !m)
@@ -341,6 +414,8 @@ int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
                 if (m->outputs[k] == l->writes[0])
                     l->view = 0;
         }
+    if ((err = plan_concats_in_place(g)) < 0)
+        goto fail;
     const char *prof = getenv("WEFT_NN_PROFILE");
     if (prof && prof[0] && strcmp(prof, "0")) {
         g->prof_wall = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(double));
@@ -422,6 +497,9 @@ void nn_graph_destroy(NnGraph **pg)
         }
     free(g->layers);
     free(g->blobs);
+    free(g->concat_of);
+    free(g->concat_pos);
+    free(g->split_src);
     free(g);
     *pg = NULL;
 }
@@ -543,35 +621,58 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         b->w = w;
         known[m->inputs[i]] = 1;
     }
-    /* shapes; roots; lifetimes */
-    for (int b = 0; b < m->n_blobs; b++) {
-        g->blobs[b].root = b;
-        g->blobs[b].last_use = -1;
-    }
+    /* shapes */
     for (int k = 0; k < m->n_nodes; k++) {
         const Layer *l = &g->layers[k];
-        const NnNode *n = l->node;
         for (int i = 0; i < l->n_reads; i++)
             if (!known[l->reads[i]]) {
-                err = node_error(g, n, -EINVAL, "reads a blob nothing writes");
+                err = node_error(g, l->node, -EINVAL, "reads a blob nothing writes");
                 goto done;
             }
         if ((err = infer(g, &g->layers[k])) < 0)
             goto done;
-        for (int i = 0; i < l->n_writes; i++) {
-            Blob *b = &g->blobs[l->writes[i]];
-            const Blob *src = &g->blobs[n->in[0]];
+        for (int i = 0; i < l->n_writes; i++)
             known[l->writes[i]] = 1;
-            b->root = l->kind == L_SPLIT || l->view ? src->root : l->writes[i];
-            b->offset = l->kind == L_SPLIT ? src->offset
-                        : l->view          ? src->offset + (size_t)l->begin * src->h * src->w
-                                           : 0;
-            b->last_use = -1;
+    }
+    /* roots (the blob whose storage a blob uses) and offsets in it: first concat inputs made
+     * in place, last concat first (its output may itself be in place in a later one), then
+     * views in order (split outputs and slices of a blob, wherever that lives) */
+    for (int b = 0; b < m->n_blobs; b++) {
+        g->blobs[b].root = b;
+        g->blobs[b].offset = 0;
+        g->blobs[b].last_use = -1;
+    }
+    for (int k = m->n_nodes - 1; k >= 0; k--) {
+        const Layer *l = &g->layers[k];
+        if (l->kind != L_CONCAT)
+            continue;
+        const Blob *o = &g->blobs[l->writes[0]];
+        size_t at = o->offset;
+        for (int i = 0; i < l->node->n_in; i++) {
+            const Blob *in = &g->blobs[l->node->in[i]];
+            int src = g->concat_of ? unsplit(g, l->node->in[i]) : -1;
+            if (src >= 0 && g->concat_of[src] == k && g->concat_pos[src] == i) {
+                g->blobs[src].root = o->root;
+                g->blobs[src].offset = at;
+            }
+            at += (size_t)in->c * in->h * in->w;
         }
-        for (int i = 0; i < l->n_reads; i++) {
-            Blob *r = &g->blobs[root_of(g, l->reads[i])];
-            r->last_use = k;
-        }
+    }
+    for (int k = 0; k < m->n_nodes; k++) {
+        const Layer *l = &g->layers[k];
+        const Blob *src = &g->blobs[l->node->in[0]];
+        if (l->kind == L_SPLIT || l->view)
+            for (int i = 0; i < l->n_writes; i++) {
+                Blob *b = &g->blobs[l->writes[i]];
+                b->root = src->root;
+                b->offset = src->offset + (l->view ? (size_t)l->begin * src->h * src->w : 0);
+            }
+    }
+    /* lifetimes: a root lives until the last read of it or of any blob it holds */
+    for (int k = 0; k < m->n_nodes; k++) {
+        const Layer *l = &g->layers[k];
+        for (int i = 0; i < l->n_reads; i++)
+            g->blobs[root_of(g, l->reads[i])].last_use = k;
     }
     for (int i = 0; i < m->n_outputs; i++) {
         if (!known[m->outputs[i]]) {
@@ -583,9 +684,9 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
     }
     /* dedicated tensors for inputs and outputs; slots for the rest */
     for (int b = 0; b < m->n_blobs; b++)
-        g->blobs[b].slot = -2; /* not a root / not assigned */
-    for (int i = 0; i < m->n_inputs; i++)
-        g->blobs[m->inputs[i]].slot = -1;
+        g->blobs[b].slot = -2;            /* not a root / not assigned */
+    for (int i = 0; i < m->n_inputs; i++) /* a concat's output holding inputs too */
+        g->blobs[root_of(g, m->inputs[i])].slot = -1;
     for (int i = 0; i < m->n_outputs; i++)
         g->blobs[root_of(g, m->outputs[i])].slot = -1;
     g->slots = calloc((size_t)m->n_blobs, sizeof(WeftTensor));
@@ -600,10 +701,12 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         const Layer *l = &g->layers[k];
         if (l->kind != L_SPLIT && !l->view) {
             for (int i = 0; i < l->n_writes; i++) {
-                Blob *b = &g->blobs[l->writes[i]];
+                const Blob *wb = &g->blobs[l->writes[i]];
+                g->bytes_no_reuse += (size_t)wb->c * wb->h * wb->w * sizeof(float);
+                /* the storage of the blob's root: taken by the first write into it */
+                Blob *b = &g->blobs[wb->root];
                 size_t need = (size_t)b->c * b->h * b->w;
-                g->bytes_no_reuse += need * sizeof(float);
-                if (b->slot == -1)
+                if (b->slot != -2)
                     continue;
                 /* best fit among free slots: the smallest that holds it, else the largest
                  * (grown) */
@@ -687,6 +790,8 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         if (bl->root != b && known[b]) {
             bl->view = g->blobs[bl->root].view;
             bl->view.c = bl->c;
+            bl->view.h = bl->h;
+            bl->view.w = bl->w;
             if (bl->view.host)
                 bl->view.host += bl->offset;
         }
@@ -756,7 +861,9 @@ static int run_layer(NnGraph *g, Layer *l)
         int c = 0, err = 0;
         for (int i = 0; i < n->n_in && err >= 0; i++) {
             WeftTensor *src = &g->blobs[n->in[i]].view;
-            err = op_nn_copy(g->dev, src, 0, src->c, out, c);
+            /* an input made in place is already there */
+            if (!src->host || src->host != out->host + (size_t)c * out->h * out->w)
+                err = op_nn_copy(g->dev, src, 0, src->c, out, c);
             c += src->c;
         }
         return err;

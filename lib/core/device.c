@@ -78,6 +78,19 @@ int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *cons
     return d->impl->run(d, op, params, tensors);
 }
 
+int device_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst, size_t dst_at,
+                size_t count)
+{
+    if (!d || !src || !dst || src->dev != d || dst->dev != d || !count ||
+        src_at > tensor_count(src) || count > tensor_count(src) - src_at ||
+        dst_at > tensor_count(dst) || count > tensor_count(dst) - dst_at ||
+        (src == dst && src_at < dst_at + count && dst_at < src_at + count))
+        return -EINVAL;
+    if (!d->impl->copy)
+        return -ENOSYS;
+    return d->impl->copy(d, src, src_at, dst, dst_at, count);
+}
+
 int device_finish(Device *d)
 {
     if (!d)

@@ -25,6 +25,11 @@ typedef struct DeviceImpl {
     int (*upload)(Device *d, WeftTensor *t, const float *src);  /* dense c*h*w floats */
     int (*download)(Device *d, const WeftTensor *t, float *dst);
     int (*run)(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
+    /* Optional (NULL: none): copies `count` floats of src from float `src_at` into dst at
+     * `dst_at`, in submission order with ops (a GPU's buffer copy: a memcpy on lavapipe,
+     * where a shader pays a per-element loop on every load and store). */
+    int (*copy)(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst,
+                size_t dst_at, size_t count);
     int (*finish)(Device *d);
     void (*destroy)(Device *d);
 } DeviceImpl;
@@ -61,5 +66,9 @@ int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *cons
 /* Whether d can run op (the C path runs every op; a shader may need subgroups). */
 int device_supports(const Device *d, const OpInfo *op);
 int device_finish(Device *d);
+/* A range copy between two tensors of d (DeviceImpl.copy); -ENOSYS when d has none,
+ * -EINVAL for ranges past a tensor's end or overlapping ranges of one tensor. */
+int device_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst, size_t dst_at,
+                size_t count);
 
 #endif

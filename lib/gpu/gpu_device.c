@@ -102,6 +102,16 @@ static int gpu_run(Device *d, const OpInfo *op, const void *params, WeftTensor *
     return gpu_cmd_dispatch(g, p, params, buffers, grid);
 }
 
+static int gpu_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst,
+                    size_t dst_at, size_t count)
+{
+    GpuContext *g = d->priv;
+    if (g->lost)
+        return -EIO;
+    return gpu_cmd_copy(g, src->gpu, (VkDeviceSize)src_at * sizeof(float), dst->gpu,
+                        (VkDeviceSize)dst_at * sizeof(float), (VkDeviceSize)count * sizeof(float));
+}
+
 static int gpu_finish(Device *d)
 {
     return gpu_cmd_flush(d->priv);
@@ -138,6 +148,7 @@ static const DeviceImpl gpu_impl = {
     .upload = gpu_upload,
     .download = gpu_download,
     .run = gpu_run,
+    .copy = gpu_copy,
     .finish = gpu_finish,
     .destroy = gpu_destroy,
 };

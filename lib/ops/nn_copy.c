@@ -45,6 +45,12 @@ int op_nn_copy(Device *d, WeftTensor *in, int src_c, int n, WeftTensor *out, int
     if (!in || !out || in == out || in->h != out->h || in->w != out->w || n < 1 || src_c < 0 ||
         dst_c < 0 || src_c > in->c - n || dst_c > out->c - n)
         return -EINVAL;
+    /* The channels are one run of floats in each tensor: a device's own copy where it has
+     * one (Vulkan: a buffer copy, ~40x faster than the shader on lavapipe). */
+    const size_t plane = (size_t)in->h * in->w;
+    int err = device_copy(d, in, (size_t)src_c * plane, out, (size_t)dst_c * plane, (size_t)n * plane);
+    if (err != -ENOSYS)
+        return err;
     OpNnCopyParams p = {.n = n,
                         .h = in->h,
                         .w = in->w,

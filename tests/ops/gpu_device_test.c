@@ -83,6 +83,44 @@ done:
     return failures;
 }
 
+/* device_copy between dispatches: a copy reads what an op wrote and an op reads what the
+ * copy wrote (both orders within one batch); bad ranges are refused. */
+static int copy_between_ops(Device *gpu, Device *cpu)
+{
+    int failures = 0;
+    const int c = 3, h = 17, w = 33;
+    const size_t plane = (size_t)h * w, n = c * plane;
+    WeftTensor a = {0}, b = {0}, d = {0}, e = {0}, on_cpu = {0};
+    float *in = random_floats(n, -10, 10), *zeros = calloc(n, sizeof(float)),
+          *out = calloc(n, sizeof(float));
+    CHECK(in && zeros && out);
+    CHECK(device_tensor(gpu, &a, c, h, w) == 0 && device_tensor(gpu, &b, c, h, w) == 0 &&
+          device_tensor(gpu, &d, c, h, w) == 0 && device_tensor(gpu, &e, c, h, w) == 0);
+    CHECK(device_upload(gpu, &a, in) == 0 && device_upload(gpu, &d, zeros) == 0);
+    CHECK(op_add_scaled(gpu, &a, &a, 1.0f, &b) == 0);               /* b = 2 a */
+    CHECK(device_copy(gpu, &b, plane, &d, 2 * plane, plane) == 0);  /* d[2] = b[1] */
+    CHECK(op_add_scaled(gpu, &d, &d, 1.0f, &e) == 0);               /* e = 2 d */
+    CHECK(device_download(gpu, &e, out) == 0);
+    for (size_t i = 0; i < n; i++)
+        CHECK(out[i] == (i >= 2 * plane ? 4.0f * in[i - plane] : 0.0f));
+    CHECK(device_copy(gpu, &b, 2 * plane + 1, &d, 0, plane) == -EINVAL); /* past the end */
+    CHECK(device_copy(gpu, &b, 0, &b, plane / 2, plane) == -EINVAL);     /* overlapping */
+    CHECK(device_copy(gpu, &b, 0, &d, 0, 0) == -EINVAL);
+    CHECK(device_tensor(cpu, &on_cpu, c, h, w) == 0);
+    CHECK(device_copy(gpu, &b, 0, &on_cpu, 0, plane) == -EINVAL); /* another device */
+    CHECK(device_copy(cpu, &on_cpu, 0, &on_cpu, plane, plane) == -ENOSYS);
+done:
+    device_tensor_free(&a);
+    device_tensor_free(&b);
+    device_tensor_free(&d);
+    device_tensor_free(&e);
+    device_tensor_free(&on_cpu);
+    free(in);
+    free(zeros);
+    free(out);
+    return failures;
+}
+
 /* A chain of ops recorded into one batch, with an upload into a tensor the batch already
  * read (write after read) and a tensor freed while in use; the final result from both
  * devices. */
@@ -223,6 +261,7 @@ static int test_device(Log *log)
     CHECK(round_trip(gpu, 3, 17, 33) == 0);
     CHECK(round_trip(gpu, 3, 1100, 1000) == 0);
     CHECK(round_trip(gpu, 2, 61, 97) == 0);
+    CHECK(copy_between_ops(gpu, cpu) == 0);
 
     /* a batch of chained ops, against the CPU */
     const int c = 3, h = 61, w = 97;

@@ -9,7 +9,6 @@
 #include "ops/nn_binary.h"
 #include "ops/nn_conv.h"
 #include "ops/nn_conv_wino.h"
-#include "ops/nn_conv_wino6.h"
 #include "ops/nn_copy.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_pixel_shuffle.h"
@@ -43,8 +42,7 @@ typedef struct Layer {
     int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
     int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
     int view; /* a channel slice read in place: its output is a view of the input (C path) */
-    int wino; /* stride-1 conv run by Winograd: 4 F(4x4, 3x3) (nn_conv_wino), 6 F(6x6, 3x3)
-               * (nn_conv_wino6), 0 direct (nn_conv) */
+    int wino; /* stride-1 conv run by Winograd F(6x6, 3x3) (nn_conv_wino) */
     float res_slope;
 } Layer;
 
@@ -121,14 +119,12 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
         l->cout < 1 || (b && (b->ndim != 1 || b->dims[0] != l->cout)) || n->n_in != 1)
         return node_error(g, n, -EINVAL, "weights do not match the layer");
     l->cin = w->dims[1];
-    /* Winograd on the C path: F(6x6, 3x3), 4x fewer multiplies (F(4x4)'s 2.25x was 7-20 %
-     * slower per layer on RIFE's 64-192 channel layers at 960x540, and its weights 44 %
-     * smaller); the direct kernel on Vulkan, where it is the better-tuned shader */
-    l->wino = !deconv && l->stride == 1 && !strcmp(g->dev->impl->kind, "cpu") ? 6 : 0;
-    size_t count = deconv         ? nn_deconv_packed_count(l->cout, l->cin)
-                   : l->wino == 4 ? nn_conv_wino_packed_count(l->cout, l->cin)
-                   : l->wino == 6 ? nn_conv_wino6_packed_count(l->cout, l->cin)
-                                  : nn_conv_packed_count(l->cout, l->cin);
+    /* Winograd on the C path (4x fewer multiplies); the direct kernel on Vulkan, where it
+     * is the better-tuned shader */
+    l->wino = !deconv && l->stride == 1 && !strcmp(g->dev->impl->kind, "cpu");
+    size_t count = deconv    ? nn_deconv_packed_count(l->cout, l->cin)
+                   : l->wino ? nn_conv_wino_packed_count(l->cout, l->cin)
+                             : nn_conv_packed_count(l->cout, l->cin);
     int bias_n = (l->cout + 7) / 8 * 8;
     float *packed = malloc(count * sizeof(float)), *bias = calloc((size_t)bias_n, sizeof(float));
     int err = -ENOMEM;
@@ -136,10 +132,8 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
         goto done;
     if (deconv)
         nn_deconv_pack(w->data, l->cout, l->cin, packed);
-    else if (l->wino == 4)
+    else if (l->wino)
         nn_conv_wino_pack(w->data, l->cout, l->cin, packed);
-    else if (l->wino == 6)
-        nn_conv_wino6_pack(w->data, l->cout, l->cin, packed);
     else
         nn_conv_pack(w->data, l->cout, l->cin, packed);
     if (b)
@@ -461,10 +455,7 @@ static void print_profile(const NnGraph *g)
         if (l->kind == L_FUSED || l->kind == L_SPLIT)
             continue;
         const Blob *b = &g->blobs[l->writes[0]];
-        const char *kind = l->kind != L_CONV ? kind_names[l->kind]
-                           : l->wino == 6    ? "conv_wino6"
-                           : l->wino         ? "conv_wino"
-                                             : "conv";
+        const char *kind = l->kind == L_CONV && l->wino ? "conv_wino" : kind_names[l->kind];
         fprintf(stderr, "  %-24s %-9s %4d x %4d x %4d  cin %4d s%d  %8.2f %8.2f\n", l->node->name,
                 kind, b->c, b->h, b->w, l->cin, l->stride, g->prof_wall[k] / runs,
                 g->prof_cpu[k] / runs);
@@ -836,10 +827,6 @@ static int run_layer(NnGraph *g, Layer *l)
     case L_FUSED:
         return 0;
     case L_CONV:
-        if (l->wino == 6)
-            return op_nn_conv_wino6(g->dev, in, &l->weights, &l->bias, l->act, l->slope,
-                                    l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL,
-                                    l->res_act, l->res_slope, out);
         if (l->wino)
             return op_nn_conv_wino(g->dev, in, &l->weights, &l->bias, l->act, l->slope,
                                    l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL,

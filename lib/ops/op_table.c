@@ -17,7 +17,6 @@
 #include "ops/synth_merge.h"
 #include "ops/nn_conv.h"
 #include "ops/nn_conv_wino.h"
-#include "ops/nn_conv_wino6.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_unary.h"
 #include "ops/nn_pixel_shuffle.h"
@@ -49,7 +48,6 @@ const OpInfo *const op_table[] = {
     &op_info_nn_conv,
     &op_info_nn_conv_sg,
     &op_info_nn_conv_wino,
-    &op_info_nn_conv_wino6,
     &op_info_nn_deconv,
     &op_info_nn_deconv_sg,
     &op_info_nn_unary,

@@ -5,8 +5,8 @@
  *   nn_conv_bench cpu|vulkan OP CIN COUT WIDTH HEIGHT [STRIDE] [RUNS]
  *
  * OP: conv or deconv (the op the network runs on this device), or an op of the table by
- * name (nn_conv, nn_conv_sg, nn_deconv, nn_deconv_sg; nn_conv_wino, nn_conv_wino6 with a
- * residual, as RIFE's residual units run, stride 1) to compare variants.
+ * name (nn_conv, nn_conv_sg, nn_deconv, nn_deconv_sg; nn_conv_wino with a residual, as
+ * RIFE's residual units run, stride 1) to compare variants.
  * Random input and weights; one warm-up run (pipeline creation), then RUNS runs (default 3).
  * Prints min wall and min process CPU milliseconds per run and GFLOP/s (2 x multiply-adds
  * per wall time and per CPU time).
@@ -19,7 +19,6 @@
 #include "core/device.h"
 #include "ops/nn_conv.h"
 #include "ops/nn_conv_wino.h"
-#include "ops/nn_conv_wino6.h"
 #include "ops/nn_deconv.h"
 #include "ops/op.h"
 
@@ -67,13 +66,10 @@ int main(int argc, char **argv)
         return vulkan ? 77 : 1;
     }
     int oh = deconv ? 2 * h : (h - 1) / stride + 1, ow = deconv ? 2 * w : (w - 1) / stride + 1;
-    int wino = op && !strcmp(op->name, "nn_conv_wino")    ? 4
-               : op && !strcmp(op->name, "nn_conv_wino6") ? 6
-                                                          : 0;
-    size_t nw = deconv      ? nn_deconv_packed_count(cout, cin)
-                : wino == 4 ? nn_conv_wino_packed_count(cout, cin)
-                : wino == 6 ? nn_conv_wino6_packed_count(cout, cin)
-                            : nn_conv_packed_count(cout, cin);
+    int wino = op && !strcmp(op->name, "nn_conv_wino");
+    size_t nw = deconv ? nn_deconv_packed_count(cout, cin)
+                : wino ? nn_conv_wino_packed_count(cout, cin)
+                       : nn_conv_packed_count(cout, cin);
     WeftTensor in = {0}, wt = {0}, bias = {0}, out = {0}, res = {0};
     int status = 1;
     if (wino && stride != 1) {

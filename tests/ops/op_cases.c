@@ -16,7 +16,6 @@
 #include "ops/nn_binary.h"
 #include "ops/nn_conv.h"
 #include "ops/nn_conv_wino.h"
-#include "ops/nn_conv_wino6.h"
 #include "ops/nn_copy.h"
 #include "ops/nn_deconv.h"
 #include "ops/nn_pad.h"
@@ -434,6 +433,9 @@ static void make_nn_conv_sg(CaseRng *r, int w, int h, OpCase *k)
     make_nn_conv_channels(r, w, h, k, 9, 37);
 }
 
+/* Random packed weights are no G g G^T of 3x3 weights, and F(6x6)'s transforms have
+ * coefficients up to 5.25 and 32: a small range (0.05) keeps the outputs of the order of
+ * real ones, so the tolerance means what it does for the other convolutions */
 static void make_nn_conv_wino(CaseRng *r, int w, int h, OpCase *k)
 {
     int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
@@ -442,23 +444,7 @@ static void make_nn_conv_wino(CaseRng *r, int w, int h, OpCase *k)
                             .res_act = rng_int(r, 0, 2), .res_slope = rng_uniform(r, 0.0f, 0.5f)};
     case_params(k, &p, sizeof(p));
     case_tensor_smooth(k, cin, h, w, -1, 1);
-    case_tensor(k, 1, 1, (int)nn_conv_wino_packed_count(cout, cin), -0.4f, 0.4f);
-    case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
-    case_tensor(k, cout, h, w, -1, 1);
-    case_tensor(k, cout, h, w, 0, 1);
-}
-
-/* F(6x6)'s transforms reach 32 x and 5.25 x: random packed weights of the same range as
- * nn_conv_wino's case would be far larger than any G g G^T, so they are scaled down */
-static void make_nn_conv_wino6(CaseRng *r, int w, int h, OpCase *k)
-{
-    int cin = rng_int(r, 1, 6), cout = rng_int(r, 1, 13);
-    OpNnConvWinoParams p = {.cin = cin, .h = h, .w = w, .cout = cout, .act = rng_int(r, 0, 2),
-                            .slope = rng_uniform(r, 0.0f, 0.5f), .has_res = rng_int(r, 0, 1),
-                            .res_act = rng_int(r, 0, 2), .res_slope = rng_uniform(r, 0.0f, 0.5f)};
-    case_params(k, &p, sizeof(p));
-    case_tensor_smooth(k, cin, h, w, -1, 1);
-    case_tensor(k, 1, 1, (int)nn_conv_wino6_packed_count(cout, cin), -0.05f, 0.05f);
+    case_tensor(k, 1, 1, (int)nn_conv_wino_packed_count(cout, cin), -0.05f, 0.05f);
     case_tensor(k, 1, 1, (cout + 7) / 8 * 8, -0.1f, 0.1f);
     case_tensor(k, cout, h, w, -1, 1);
     case_tensor(k, cout, h, w, 0, 1);
@@ -642,10 +628,10 @@ const OpCaseDef op_cases[] = {
     {"anime_merge", 1e-5f, make_anime_merge},
     {"nn_conv", 1e-4f, make_nn_conv},
     {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
-    /* F(4x4, 3x3): transform coefficients up to 8 x 8 (A) and 5 x 5 (B) grow float rounding
-     * beside the direct sum, ~4e-5 of the output here (1e-4 was F(2x2)'s) */
+    /* F(6x6, 3x3): transform coefficients up to 32 (A) and 5.25 (B) grow float rounding
+     * between the C path's factored transforms and the shader's matrix products, 1.5e-4 of the
+     * output here (F(4x4) with weights 8x as large: 4e-5) */
     {"nn_conv_wino", 3e-4f, make_nn_conv_wino},
-    {"nn_conv_wino6", 3e-4f, make_nn_conv_wino6},
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_deconv_sg", 1e-4f, make_nn_deconv_sg},
     {"nn_unary", 1e-5f, make_nn_unary},

@@ -1,9 +1,9 @@
-/* The Winograd convolutions of the C path (nn_conv_wino: F(4x4, 3x3); nn_conv_wino6:
- * F(6x6, 3x3)) against the direct one (nn_conv, stride 1) with the same 3x3 weights, each
- * packed by its op's own packer: sizes that leave partial tiles and groups of tiles that
- * span rows of tiles, 1 to 19 channels, activations and residuals. (The op tests compare each
- * op's C path with its shader, which share the transforms; this checks the transforms
- * compute the convolution.) */
+/* The Winograd convolution of the C path (nn_conv_wino, F(6x6, 3x3)) against the direct one
+ * (nn_conv, stride 1) with the same 3x3 weights, each packed by its op's own packer: sizes
+ * that leave partial tiles, groups of tiles that span rows of tiles and pictures of one group
+ * (split over output blocks), 1 to 19 channels, activations and residuals. (The op test
+ * compares the op's C path with its shader, which share the transforms; this checks that the
+ * transforms compute the convolution.) */
 #include <math.h>
 #include <stdlib.h>
 
@@ -12,7 +12,6 @@
 #include "ops/nn_conv.h"
 #include "ops/nn_conv_kernel.h"
 #include "ops/nn_conv_wino.h"
-#include "ops/nn_conv_wino6.h"
 
 static float uniform(TestRng *r, float lo, float hi)
 {
@@ -20,34 +19,29 @@ static float uniform(TestRng *r, float lo, float hi)
 }
 
 static int upload_random(Device *d, WeftTensor *t, int c, int h, int w, TestRng *r, float lo,
-                         float hi, float *keep)
+                         float hi)
 {
     size_t n = (size_t)c * h * w;
-    float *v = keep ? keep : malloc(n * sizeof(float));
+    float *v = malloc(n * sizeof(float));
     if (!v)
         return -1;
     for (size_t i = 0; i < n; i++)
         v[i] = uniform(r, lo, hi);
     int err = device_tensor(d, t, c, h, w) < 0 || device_upload(d, t, v) < 0 ? -1 : 0;
-    if (!keep)
-        free(v);
+    free(v);
     return err;
 }
 
-static int upload_packed(Device *d, WeftTensor *t, const float *w, int cout, int cin, int kind)
+static int upload_packed(Device *d, WeftTensor *t, const float *w, int cout, int cin, int wino)
 {
-    size_t n = kind == 0   ? nn_conv_packed_count(cout, cin)
-               : kind == 4 ? nn_conv_wino_packed_count(cout, cin)
-                           : nn_conv_wino6_packed_count(cout, cin);
+    size_t n = wino ? nn_conv_wino_packed_count(cout, cin) : nn_conv_packed_count(cout, cin);
     float *packed = malloc(n * sizeof(float));
     if (!packed)
         return -1;
-    if (kind == 0)
-        nn_conv_pack(w, cout, cin, packed);
-    else if (kind == 4)
+    if (wino)
         nn_conv_wino_pack(w, cout, cin, packed);
     else
-        nn_conv_wino6_pack(w, cout, cin, packed);
+        nn_conv_pack(w, cout, cin, packed);
     int err = device_tensor(d, t, 1, 1, (int)n) < 0 || device_upload(d, t, packed) < 0 ? -1 : 0;
     free(packed);
     return err;
@@ -56,8 +50,7 @@ static int upload_packed(Device *d, WeftTensor *t, const float *w, int cout, int
 static void check_case(Device *d, int cin, int cout, int h, int w, int act, int with_res,
                        TestRng *r)
 {
-    WeftTensor in = {0}, bias = {0}, res = {0}, wd = {0}, w4 = {0}, w6 = {0};
-    WeftTensor od = {0}, o4 = {0}, o6 = {0};
+    WeftTensor in = {0}, bias = {0}, res = {0}, wd = {0}, ww = {0}, od = {0}, ow = {0};
     float *weights = malloc((size_t)cout * cin * 9 * sizeof(float));
     size_t n = (size_t)cout * h * w;
     float *ref = malloc(n * sizeof(float)), *got = malloc(n * sizeof(float));
@@ -65,45 +58,35 @@ static void check_case(Device *d, int cin, int cout, int h, int w, int act, int 
     if (ok) {
         for (size_t i = 0; i < (size_t)cout * cin * 9; i++)
             weights[i] = uniform(r, -0.5f, 0.5f);
-        ok = upload_random(d, &in, cin, h, w, r, -1, 1, NULL) == 0 &&
-             upload_random(d, &bias, 1, 1, nn_round_up(cout, NN_CONV_OB), r, -0.1f, 0.1f, NULL) ==
-                 0 &&
-             upload_random(d, &res, cout, h, w, r, -1, 1, NULL) == 0 &&
+        ok = upload_random(d, &in, cin, h, w, r, -1, 1) == 0 &&
+             upload_random(d, &bias, 1, 1, nn_round_up(cout, NN_CONV_OB), r, -0.1f, 0.1f) == 0 &&
+             upload_random(d, &res, cout, h, w, r, -1, 1) == 0 &&
              upload_packed(d, &wd, weights, cout, cin, 0) == 0 &&
-             upload_packed(d, &w4, weights, cout, cin, 4) == 0 &&
-             upload_packed(d, &w6, weights, cout, cin, 6) == 0 &&
-             device_tensor(d, &od, cout, h, w) == 0 && device_tensor(d, &o4, cout, h, w) == 0 &&
-             device_tensor(d, &o6, cout, h, w) == 0;
+             upload_packed(d, &ww, weights, cout, cin, 1) == 0 &&
+             device_tensor(d, &od, cout, h, w) == 0 && device_tensor(d, &ow, cout, h, w) == 0;
     }
     CHECK_MSG(ok, "setup of %d -> %d channels, %dx%d", cin, cout, w, h);
     WeftTensor *rp = with_res ? &res : NULL;
     if (ok) {
         CHECK(op_nn_conv_res(d, &in, &wd, &bias, 1, act, 0.1f, rp, act, 0.2f, &od) == 0);
-        CHECK(op_nn_conv_wino(d, &in, &w4, &bias, act, 0.1f, rp, act, 0.2f, &o4) == 0);
-        CHECK(op_nn_conv_wino6(d, &in, &w6, &bias, act, 0.1f, rp, act, 0.2f, &o6) == 0);
+        CHECK(op_nn_conv_wino(d, &in, &ww, &bias, act, 0.1f, rp, act, 0.2f, &ow) == 0);
         CHECK(device_download(d, &od, ref) == 0);
-        /* terms of size <= 0.5 (9 cin of them) and a residual <= 1: both keep to a few float
-         * ulps of that bound (measured: F(4x4) up to 1e-6, F(6x6) 6e-7 of it; a wrong
-         * coefficient errs by ~0.1) */
-        const double scale = 0.5 * 9 * cin + 1;
-        const double tol[2] = {3e-6 * scale, 3e-6 * scale};
-        WeftTensor *outs[2] = {&o4, &o6};
-        for (int k = 0; k < 2; k++) {
-            CHECK(device_download(d, outs[k], got) == 0);
-            double worst = 0;
-            for (size_t i = 0; i < n; i++) {
-                double e = fabs((double)got[i] - ref[i]);
-                if (!(e <= worst)) /* NaN too */
-                    worst = e;
-            }
-            CHECK_MSG(worst <= tol[k],
-                      "F(%dx%d): %d -> %d channels, %dx%d, act %d, res %d: "
-                      "max error %g (tolerance %g)",
-                      k ? 6 : 4, k ? 6 : 4, cin, cout, w, h, act, with_res, worst, tol[k]);
+        CHECK(device_download(d, &ow, got) == 0);
+        double worst = 0;
+        for (size_t i = 0; i < n; i++) {
+            double e = fabs((double)got[i] - ref[i]);
+            if (!(e <= worst)) /* NaN too */
+                worst = e;
         }
+        /* terms of size <= 0.5 (9 cin of them) and a residual <= 1: a few float ulps of that
+         * bound (measured: 6e-7 of it; a wrong coefficient errs by ~0.1) */
+        const double tol = 3e-6 * (0.5 * 9 * cin + 1);
+        CHECK_MSG(worst <= tol,
+                  "%d -> %d channels, %dx%d, act %d, res %d: max error %g (tolerance %g)", cin,
+                  cout, w, h, act, with_res, worst, tol);
     }
-    WeftTensor *all[] = {&in, &bias, &res, &wd, &w4, &w6, &od, &o4, &o6};
-    for (int i = 0; i < 9; i++)
+    WeftTensor *all[] = {&in, &bias, &res, &wd, &ww, &od, &ow};
+    for (int i = 0; i < 7; i++)
         device_tensor_free(all[i]);
     free(weights);
     free(ref);

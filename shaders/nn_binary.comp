@@ -1,8 +1,21 @@
 #version 450
 // nn_binary: elementwise binary op with broadcast or scalar; contract in lib/ops/nn_binary.h.
+// Built twice (shaders/meson.build): with TEXEL_INPUTS as nn_binary_tx, inputs read as texel
+// buffers (for CPU-hosted drivers).
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
-layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
+#ifdef TEXEL_INPUTS
+#extension GL_GOOGLE_include_directive : require
+#include "texel_inputs.glsl"
+layout(set = 0, binding = 0) uniform samplerBuffer a4;
+layout(set = 0, binding = 1) uniform samplerBuffer b4;
+#define A(i) TEXEL_AT(a4, i)
+#define B(i) TEXEL_AT(b4, i)
+#else
+layout(std430, set = 0, binding = 0) readonly buffer A_ { float a[]; };
+layout(std430, set = 0, binding = 1) readonly buffer B_ { float b[]; };
+#define A(i) a[i]
+#define B(i) b[i]
+#endif
 layout(std430, set = 0, binding = 2) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int c, h, w, op, b_channels, use_scalar;
@@ -16,12 +29,12 @@ void main()
     if (x >= p.w || y >= p.h || c >= p.c)
         return;
     int i = (c * p.h + y) * p.w + x;
-    precise float xa = p.coef_a * a[i];
+    precise float xa = p.coef_a * A(i);
     precise float yb;
     if (p.use_scalar != 0)
         yb = p.scalar;
     else
-        yb = p.coef_b * b[((p.b_channels == 1 ? 0 : c) * p.h + y) * p.w + x];
+        yb = p.coef_b * B(((p.b_channels == 1 ? 0 : c) * p.h + y) * p.w + x);
     precise float v;
     switch (p.op) {
     case 0: v = xa + yb; break;

@@ -1,7 +1,17 @@
 #version 450
 // nn_resize: bilinear, align_corners 0, edge clamp; contract in lib/ops/nn_resize.h.
+// Built twice (shaders/meson.build): with TEXEL_INPUTS as nn_resize_tx, input read as a texel
+// buffer (for CPU-hosted drivers).
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+#ifdef TEXEL_INPUTS
+#extension GL_GOOGLE_include_directive : require
+#include "texel_inputs.glsl"
+layout(set = 0, binding = 0) uniform samplerBuffer src4;
+#define SRC(i) TEXEL_AT(src4, i)
+#else
 layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+#define SRC(i) src[i]
+#endif
 layout(std430, set = 0, binding = 1) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params { int c, h, w, oh, ow; float scale_y, scale_x; } p;
 
@@ -34,8 +44,8 @@ void main()
     coeff(ox, p.scale_x, p.w, sx0, sx1, fx);
     coeff(oy, p.scale_y, p.h, sy0, sy1, fy);
     int base = c * p.h * p.w;
-    float v00 = src[base + sy0 * p.w + sx0], v01 = src[base + sy0 * p.w + sx1];
-    float v10 = src[base + sy1 * p.w + sx0], v11 = src[base + sy1 * p.w + sx1];
+    float v00 = SRC(base + sy0 * p.w + sx0), v01 = SRC(base + sy0 * p.w + sx1);
+    float v10 = SRC(base + sy1 * p.w + sx0), v11 = SRC(base + sy1 * p.w + sx1);
     precise float top = v00 * (1.0 - fx) + v01 * fx;
     precise float bot = v10 * (1.0 - fx) + v11 * fx;
     precise float v = top * (1.0 - fy) + bot * fy;

@@ -71,6 +71,18 @@ const OpInfo op_info_nn_binary = {
     .local = {16, 16, 1},
 };
 
+/* Texel-input variant (shaders/nn_binary.comp built with TEXEL_INPUTS) for CPU-hosted drivers. */
+const OpInfo op_info_nn_binary_tx = {
+    .name = "nn_binary_tx",
+    .num_tensors = 3,
+    .params_size = sizeof(OpNnBinaryParams),
+    .rows = nn_binary_rows,
+    .cpu = nn_binary_cpu,
+    .grid = nn_binary_grid,
+    .local = {16, 16, 1},
+    .texel_tensors = 1u << 0 | 1u << 1, /* a and b */
+};
+
 int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
                  float scalar, WeftTensor *out)
 {
@@ -89,5 +101,6 @@ int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, 
                           .coef_a = coef_a,
                           .coef_b = coef_b};
     /* the scalar form binds a in b's place: the shader never reads it */
-    return device_run(d, &op_info_nn_binary, &p, (WeftTensor *[]){a, b ? b : a, out});
+    return device_run(d, d->cpu_hosted ? &op_info_nn_binary_tx : &op_info_nn_binary, &p,
+                      (WeftTensor *[]){a, b ? b : a, out});
 }

@@ -26,6 +26,7 @@ typedef struct OpNnBinaryParams {
 } OpNnBinaryParams;
 
 extern const OpInfo op_info_nn_binary;
+extern const OpInfo op_info_nn_binary_tx; /* texel-buffer inputs, for CPU-hosted drivers */
 /* b NULL: scalar operand. */
 int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
                  float scalar, WeftTensor *out);

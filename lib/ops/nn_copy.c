@@ -48,7 +48,8 @@ int op_nn_copy(Device *d, WeftTensor *in, int src_c, int n, WeftTensor *out, int
     /* The channels are one run of floats in each tensor: a device's own copy where it has
      * one (Vulkan: a buffer copy, ~40x faster than the shader on lavapipe). */
     const size_t plane = (size_t)in->h * in->w;
-    int err = device_copy(d, in, (size_t)src_c * plane, out, (size_t)dst_c * plane, (size_t)n * plane);
+    int err =
+        device_copy(d, in, (size_t)src_c * plane, out, (size_t)dst_c * plane, (size_t)n * plane);
     if (err != -ENOSYS)
         return err;
     OpNnCopyParams p = {.n = n,

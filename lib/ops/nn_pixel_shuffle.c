@@ -43,11 +43,25 @@ const OpInfo op_info_nn_pixel_shuffle = {
     .local = {16, 16, 1},
 };
 
+/* Texel-input variant (shaders/nn_pixel_shuffle.comp built with TEXEL_INPUTS) for CPU-hosted
+ * drivers. */
+const OpInfo op_info_nn_pixel_shuffle_tx = {
+    .name = "nn_pixel_shuffle_tx",
+    .num_tensors = 2,
+    .params_size = sizeof(OpNnPixelShuffleParams),
+    .rows = nn_pixel_shuffle_rows,
+    .cpu = nn_pixel_shuffle_cpu,
+    .grid = nn_pixel_shuffle_grid,
+    .local = {16, 16, 1},
+    .texel_tensors = 1u << 0, /* input */
+};
+
 int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out)
 {
     if (!in || !out || in == out || r < 1 || in->c % (r * r) || out->c != in->c / (r * r) ||
         out->h != in->h * r || out->w != in->w * r)
         return -EINVAL;
     OpNnPixelShuffleParams p = {.c = out->c, .h = in->h, .w = in->w, .r = r};
-    return device_run(d, &op_info_nn_pixel_shuffle, &p, (WeftTensor *[]){in, out});
+    return device_run(d, d->cpu_hosted ? &op_info_nn_pixel_shuffle_tx : &op_info_nn_pixel_shuffle,
+                      &p, (WeftTensor *[]){in, out});
 }

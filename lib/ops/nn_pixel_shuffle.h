@@ -12,6 +12,7 @@ typedef struct OpNnPixelShuffleParams {
 } OpNnPixelShuffleParams;
 
 extern const OpInfo op_info_nn_pixel_shuffle;
+extern const OpInfo op_info_nn_pixel_shuffle_tx; /* texel-buffer inputs, for CPU-hosted drivers */
 int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out);
 
 #endif

@@ -113,6 +113,18 @@ const OpInfo op_info_nn_resize = {
     .local = {16, 16, 1},
 };
 
+/* Texel-input variant (shaders/nn_resize.comp built with TEXEL_INPUTS) for CPU-hosted drivers. */
+const OpInfo op_info_nn_resize_tx = {
+    .name = "nn_resize_tx",
+    .num_tensors = 2,
+    .params_size = sizeof(OpNnResizeParams),
+    .rows = nn_resize_rows,
+    .cpu = nn_resize_cpu,
+    .grid = nn_resize_grid,
+    .local = {16, 16, 1},
+    .texel_tensors = 1u << 0, /* input */
+};
+
 int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out)
 {
     if (!in || !out || in == out || in->c != out->c)
@@ -124,5 +136,6 @@ int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out)
                           .ow = out->w,
                           .scale_y = (float)((double)in->h / out->h),
                           .scale_x = (float)((double)in->w / out->w)};
-    return device_run(d, &op_info_nn_resize, &p, (WeftTensor *[]){in, out});
+    return device_run(d, d->cpu_hosted ? &op_info_nn_resize_tx : &op_info_nn_resize, &p,
+                      (WeftTensor *[]){in, out});
 }

@@ -14,6 +14,7 @@ typedef struct OpNnResizeParams {
 } OpNnResizeParams;
 
 extern const OpInfo op_info_nn_resize;
+extern const OpInfo op_info_nn_resize_tx; /* texel-buffer inputs, for CPU-hosted drivers */
 int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out);
 
 #endif

@@ -151,6 +151,28 @@ const OpInfo op_info_nn_warp = {
     .local = {16, 16, 1},
 };
 
+/* Texel-input variant (nn_warp.comp built with TEXEL_INPUTS) for CPU-hosted drivers: an
+ * invocation per pixel for all channels. */
+static void nn_warp_tx_grid(const void *params, WeftTensor *const *t, uint32_t grid[3])
+{
+    (void)t;
+    const OpNnWarpParams *p = params;
+    grid[0] = (uint32_t)p->w;
+    grid[1] = (uint32_t)p->h;
+    grid[2] = 1;
+}
+
+const OpInfo op_info_nn_warp_tx = {
+    .name = "nn_warp_tx",
+    .num_tensors = 3,
+    .params_size = sizeof(OpNnWarpParams),
+    .rows = nn_warp_rows,
+    .cpu = nn_warp_cpu,
+    .grid = nn_warp_tx_grid,
+    .local = {16, 16, 1},
+    .texel_tensors = 1u << 0 | 1u << 1, /* image and flow */
+};
+
 int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out)
 {
     if (!image || !flow || !out || out == image || out == flow || flow->c < 2 ||
@@ -158,5 +180,6 @@ int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out)
         out->w != image->w || (size_t)image->w * image->h > INT32_MAX)
         return -EINVAL;
     OpNnWarpParams p = {.c = image->c, .h = image->h, .w = image->w};
-    return device_run(d, &op_info_nn_warp, &p, (WeftTensor *[]){image, flow, out});
+    return device_run(d, d->cpu_hosted ? &op_info_nn_warp_tx : &op_info_nn_warp, &p,
+                      (WeftTensor *[]){image, flow, out});
 }

@@ -15,6 +15,7 @@ typedef struct OpNnWarpParams {
 } OpNnWarpParams;
 
 extern const OpInfo op_info_nn_warp;
+extern const OpInfo op_info_nn_warp_tx; /* texel-buffer inputs, for CPU-hosted drivers */
 int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out);
 
 #endif

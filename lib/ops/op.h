@@ -28,7 +28,9 @@
 #define OP_MAX_PARAMS_SIZE 128
 
 typedef struct OpInfo {
-    const char *name;       /* also the shader's file name: shaders/<name>.comp */
+    /* also the shader's: shaders/<name>.comp, or for an op <base>_tx shaders/<base>.comp
+     * built with TEXEL_INPUTS (shaders/meson.build) */
+    const char *name;
     int num_tensors;        /* inputs + outputs, as bound to the shader */
     size_t params_size;
     /* Number of independent rows the C implementation is split into. */
@@ -43,10 +45,9 @@ typedef struct OpInfo {
     int min_subgroup_size;
     /* Bit i set: tensor i is bound as a uniform texel buffer of vec4 texels
      * (VK_FORMAT_R32G32B32A32_SFLOAT, `uniform samplerBuffer` read by texelFetch) instead of
-     * a storage buffer; texel j holds floats 4j..4j+3 (past the tensor's end: undefined values, never out of
-     * range).
-     * Made for CPU-hosted drivers, where a texel fetch is a branch-free gather of 16 bytes
-     * per invocation but a storage buffer load is a per-invocation loop per element. */
+     * a storage buffer; texel j holds floats 4j..4j+3 (past the tensor's end: undefined values,
+     * never out of range). Made for CPU-hosted drivers, where a texel fetch is a branch-free gather
+     * of 16 bytes per invocation but a storage buffer load is a per-invocation loop per element. */
     unsigned texel_tensors;
 } OpInfo;
 

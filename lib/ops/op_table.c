@@ -27,6 +27,7 @@
 #include "ops/nn_pad.h"
 #include "ops/scene_stats.h"
 #include "ops/block_diff.h"
+#include "ops/anime_arc.h"
 #include "ops/anime_merge.h"
 #include "ops/anime_tiles.h"
 #include "ops/anime_warp.h"
@@ -66,6 +67,7 @@ const OpInfo *const op_table[] = {
     &op_info_anime_warp,
     &op_info_anime_tiles,
     &op_info_anime_merge,
+    &op_info_anime_arc,
     &op_info_warp_homography,
     NULL,
 };

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "ops/anime_arc.h"
 #include "ops/anime_merge.h"
 #include "ops/anime_tiles.h"
 #include "ops/anime_warp.h"
@@ -12,6 +13,12 @@
 
 /* Fixed-point steps of the flow inversion (as synth_merge at medium quality and above). */
 #define ANIME_ITERATIONS 3
+/* The local rotation of the flow is measured over +-16 pixels: a limb's width, enough to
+ * average the flow's noise on thin lines (8 and 32 score alike on the line-art sets). */
+#define ANIME_ARC_RADIUS 16
+/* Largest rotation taken into account (rad, about 143 degrees); beyond it the flow is folded
+ * or wrong rather than turning. */
+#define ANIME_ARC_MAX_ANGLE 2.5f
 /* Largest channel difference (0..1) up to which two warped samples count as the same
  * drawing and are averaged; well above flat-colour noise, well below line contrast. */
 #define ANIME_AGREE 0.25f
@@ -36,6 +43,7 @@
 struct AnimeSynth {
     Device *dev;
     WeftTensor warped, tiles;
+    WeftTensor arc_fwd, arc_bwd; /* the flows bent along their rotation, for one t */
 };
 
 int anime_synth_create(AnimeSynth **out, Device *d, int channels, int width, int height)
@@ -48,6 +56,10 @@ int anime_synth_create(AnimeSynth **out, Device *d, int channels, int width, int
         return -ENOMEM;
     s->dev = d;
     int err = device_tensor(d, &s->warped, 2 * channels + 1, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->arc_fwd, 2, height, width);
+    if (err >= 0)
+        err = device_tensor(d, &s->arc_bwd, 2, height, width);
     if (err >= 0)
         err = device_tensor(d, &s->tiles, 2, (height + ANIME_TILE - 1) / ANIME_TILE,
                             (width + ANIME_TILE - 1) / ANIME_TILE);
@@ -65,6 +77,8 @@ void anime_synth_destroy(AnimeSynth **ps)
         return;
     device_tensor_free(&(*ps)->warped);
     device_tensor_free(&(*ps)->tiles);
+    device_tensor_free(&(*ps)->arc_fwd);
+    device_tensor_free(&(*ps)->arc_bwd);
     free(*ps);
     *ps = NULL;
 }
@@ -76,7 +90,18 @@ int anime_synth_frame(AnimeSynth *s, WeftTensor *a, WeftTensor *b, WeftTensor *f
         return -EINVAL;
     const OpAnimeWarpParams warp = {
         .iterations = ANIME_ITERATIONS, .t = t, .sel = ANIME_AGREE, .sharp = ANIME_PICK_SHARPNESS};
-    int err = op_anime_warp(s->dev, a, b, fwd, bwd, occ_a, occ_b, &warp, &s->warped);
+    /* Each side moves along the arc of its own flow's rotation (where that flow passes the
+     * forward-backward check): a to t by fwd, b to t by bwd over 1 - t. */
+    const OpAnimeArcParams arc_a = {
+        .radius = ANIME_ARC_RADIUS, .t = t, .max_angle = ANIME_ARC_MAX_ANGLE};
+    const OpAnimeArcParams arc_b = {
+        .radius = ANIME_ARC_RADIUS, .t = 1.0f - t, .max_angle = ANIME_ARC_MAX_ANGLE};
+    int err = op_anime_arc(s->dev, fwd, occ_a, &arc_a, &s->arc_fwd);
+    if (err >= 0)
+        err = op_anime_arc(s->dev, bwd, occ_b, &arc_b, &s->arc_bwd);
+    if (err >= 0)
+        err = op_anime_warp(s->dev, a, b, &s->arc_fwd, &s->arc_bwd, occ_a, occ_b, &warp,
+                            &s->warped);
     if (err >= 0)
         err = op_anime_tiles(s->dev, a, b, &s->warped, ANIME_TILE, ANIME_TRUST_SLOPE,
                              ANIME_CONSISTENT, &s->tiles);

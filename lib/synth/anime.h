@@ -1,7 +1,8 @@
 /* The anime mode of synthesis (content=anime): in-betweens for 2D animation, where flow
  * has nothing to hold on to in flat colour and a see-through mix of two drawings (a ghost)
- * is worse than either drawing. Three ops per in-between: anime_warp (both frames warped
- * to t; one side chosen where they disagree), anime_tiles (per region: does the warp
+ * is worse than either drawing. Four ops per in-between: anime_arc (each flow bent along
+ * its local rotation, so a swung limb passes through its arc, not the shortened chord),
+ * anime_warp (both frames warped to t; one side chosen where they disagree), anime_tiles (per region: does the warp
  * explain the change better than a cross-fade; if not, is a cross-fade or a hold the
  * consistent fallback) and anime_merge. */
 #ifndef WEFT_SYNTH_ANIME_H

@@ -6,6 +6,7 @@
 
 #include "op_case.h"
 #include "ops/add_scaled.h"
+#include "ops/anime_arc.h"
 #include "ops/anime_merge.h"
 #include "ops/anime_tiles.h"
 #include "ops/anime_warp.h"
@@ -397,6 +398,21 @@ static void make_anime_merge(CaseRng *r, int w, int h, OpCase *k)
     case_tensor(k, c, h, w, 0, 1);
 }
 
+/* Flows with rotations up to the clamp and beyond (smooth fields of +-24 px over a few
+ * pixels turn by large angles), radii past the picture's edge, t on both sides of 0.5. */
+static void make_anime_arc(CaseRng *r, int w, int h, OpCase *k)
+{
+    OpAnimeArcParams p = {.h = h,
+                          .w = w,
+                          .radius = rng_int(r, 1, 40),
+                          .t = rng_uniform(r, 0.05f, 0.95f),
+                          .max_angle = rng_uniform(r, 0.0f, 3.1f)};
+    case_params(k, &p, sizeof(p));
+    case_tensor_smooth(k, 2, h, w, -24, 24);
+    case_tensor(k, 1, h, w, 0, 1);
+    case_tensor(k, 2, h, w, 0, 1);
+}
+
 /* Network ops (lib/ops/nn_*.h): channel counts that are not multiples of the 8-channel
  * weight blocks, both strides, every activation, broadcast and scalar operands. */
 static void make_nn_conv_channels(CaseRng *r, int w, int h, OpCase *k, int max_cin, int max_cout)
@@ -626,6 +642,7 @@ const OpCaseDef op_cases[] = {
     {"anime_warp", 1e-4f, make_anime_warp},
     {"anime_tiles", 1e-4f, make_anime_tiles},
     {"anime_merge", 1e-5f, make_anime_merge},
+    {"anime_arc", 1e-4f, make_anime_arc},
     {"nn_conv", 1e-4f, make_nn_conv},
     {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
     /* F(6x6, 3x3): transform coefficients up to 32 (A) and 5.25 (B) grow float rounding

@@ -41,8 +41,9 @@ typedef struct Layer {
     int n_reads, n_writes;
     int reads[NN_MAX_IO + 1], writes[NN_MAX_IO];
     int res_blob, res_act; /* conv fused with a residual add and activation (-1: none) */
+    int tmp_slot;          /* deconv run as a conv: the storage slot of the conv's output */
     int view; /* a channel slice read in place: its output is a view of the input (C path) */
-    int wino; /* stride-1 conv run by Winograd F(6x6, 3x3) (nn_conv_wino) */
+    int wino; /* stride-1 conv (or deconv as a conv) run by Winograd F(6x6, 3x3) (nn_conv_wino) */
     float res_slope;
 } Layer;
 
@@ -121,23 +122,31 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
     l->cin = w->dims[1];
     /* Winograd on the C path (4x fewer multiplies); the direct kernel on Vulkan, where it
      * is the better-tuned shader */
-    l->wino = !deconv && l->stride == 1 && !strcmp(g->dev->impl->kind, "cpu");
-    size_t count = deconv    ? nn_deconv_packed_count(l->cout, l->cin)
-                   : l->wino ? nn_conv_wino_packed_count(l->cout, l->cin)
-                             : nn_conv_packed_count(l->cout, l->cin);
-    int bias_n = (l->cout + 7) / 8 * 8;
+    /* and a deconvolution as such a convolution of 4 cout outputs and a pixel shuffle
+     * (nn_deconv_as_conv3x3: 2.2x fewer multiplies than the direct form) */
+    l->wino = (deconv || l->stride == 1) && !strcmp(g->dev->impl->kind, "cpu");
+    const int parts = deconv && l->wino ? 4 : 1, wcout = parts * l->cout; /* as convolved */
+    size_t count = l->wino  ? nn_conv_wino_packed_count(wcout, l->cin)
+                   : deconv ? nn_deconv_packed_count(l->cout, l->cin)
+                            : nn_conv_packed_count(l->cout, l->cin);
+    int bias_n = (wcout + 7) / 8 * 8;
     float *packed = malloc(count * sizeof(float)), *bias = calloc((size_t)bias_n, sizeof(float));
+    float *w3 = parts > 1 ? malloc((size_t)wcout * l->cin * 9 * sizeof(float)) : NULL;
     int err = -ENOMEM;
-    if (!packed || !bias)
+    if (!packed || !bias || (parts > 1 && !w3))
         goto done;
-    if (deconv)
+    if (parts > 1) {
+        nn_deconv_as_conv3x3(w->data, l->cout, l->cin, w3);
+        nn_conv_wino_pack(w3, wcout, l->cin, packed);
+    } else if (deconv)
         nn_deconv_pack(w->data, l->cout, l->cin, packed);
     else if (l->wino)
         nn_conv_wino_pack(w->data, l->cout, l->cin, packed);
     else
         nn_conv_pack(w->data, l->cout, l->cin, packed);
     if (b)
-        memcpy(bias, b->data, (size_t)l->cout * sizeof(float));
+        for (int o = 0; o < wcout; o++)
+            bias[o] = b->data[o / parts];
     if (count > (size_t)1 << 30) {
         err = -EINVAL;
         goto done;
@@ -150,6 +159,7 @@ static int setup_conv(NnGraph *g, Layer *l, int deconv)
 done:
     free(packed);
     free(bias);
+    free(w3);
     return err < 0 ? node_error(g, n, err, "cannot set up the weights") : 0;
 }
 
@@ -586,6 +596,33 @@ static int root_of(const NnGraph *g, int b)
     return g->blobs[b].root;
 }
 
+/* A storage slot of at least need floats: best fit among the free ones (the smallest that
+ * holds it, else the largest, grown), or a new one. */
+static int take_slot(NnGraph *g, int *free_slots, int *n_free, size_t need)
+{
+    int best = -1;
+    for (int f = 0; f < *n_free; f++) {
+        size_t have = g->slot_floats[free_slots[f]];
+        if (best < 0)
+            best = f;
+        else if (have >= need ? (g->slot_floats[free_slots[best]] < need ||
+                                 have < g->slot_floats[free_slots[best]])
+                              : (g->slot_floats[free_slots[best]] < need &&
+                                 have > g->slot_floats[free_slots[best]]))
+            best = f;
+    }
+    int s;
+    if (best >= 0) {
+        s = free_slots[best];
+        free_slots[best] = free_slots[--*n_free];
+    } else {
+        s = g->n_slots++;
+    }
+    if (g->slot_floats[s] < need)
+        g->slot_floats[s] = need;
+    return s;
+}
+
 int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
 {
     if (!g || h < 1 || w < 1)
@@ -680,9 +717,10 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         g->blobs[root_of(g, m->inputs[i])].slot = -1;
     for (int i = 0; i < m->n_outputs; i++)
         g->blobs[root_of(g, m->outputs[i])].slot = -1;
-    g->slots = calloc((size_t)m->n_blobs, sizeof(WeftTensor));
-    g->slot_floats = calloc((size_t)m->n_blobs, sizeof(size_t));
-    free_slots = calloc((size_t)m->n_blobs, sizeof(int));
+    /* a slot per blob at most, and one per node for a deconvolution's temporary */
+    g->slots = calloc((size_t)m->n_blobs + m->n_nodes, sizeof(WeftTensor));
+    g->slot_floats = calloc((size_t)m->n_blobs + m->n_nodes, sizeof(size_t));
+    free_slots = calloc((size_t)m->n_blobs + m->n_nodes, sizeof(int));
     if (!g->slots || !g->slot_floats || !free_slots) {
         err = -ENOMEM;
         goto done;
@@ -699,30 +737,16 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
                 size_t need = (size_t)b->c * b->h * b->w;
                 if (b->slot != -2)
                     continue;
-                /* best fit among free slots: the smallest that holds it, else the largest
-                 * (grown) */
-                int best = -1;
-                for (int f = 0; f < n_free; f++) {
-                    size_t have = g->slot_floats[free_slots[f]];
-                    if (best < 0)
-                        best = f;
-                    else if (have >= need ? (g->slot_floats[free_slots[best]] < need ||
-                                             have < g->slot_floats[free_slots[best]])
-                                          : (g->slot_floats[free_slots[best]] < need &&
-                                             have > g->slot_floats[free_slots[best]]))
-                        best = f;
-                }
-                int s;
-                if (best >= 0) {
-                    s = free_slots[best];
-                    free_slots[best] = free_slots[--n_free];
-                } else {
-                    s = g->n_slots++;
-                }
-                if (g->slot_floats[s] < need)
-                    g->slot_floats[s] = need;
-                b->slot = s;
+                b->slot = take_slot(g, free_slots, &n_free, need);
             }
+        }
+        /* a deconvolution run as a convolution: its convolution's output, for this node only
+         * (back to the free slots at once: the node's outputs and inputs hold theirs) */
+        if (l->kind == L_DECONV && l->wino) {
+            const Blob *in = &g->blobs[l->node->in[0]];
+            Layer *lw = &g->layers[k];
+            lw->tmp_slot = take_slot(g, free_slots, &n_free, (size_t)4 * l->cout * in->h * in->w);
+            free_slots[n_free++] = lw->tmp_slot;
         }
         /* release roots whose last reader is this node (or never read) */
         for (int i = 0; i < l->n_reads + l->n_writes; i++) {
@@ -760,6 +784,7 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
             goto done;
         g->bytes += f * sizeof(float);
     }
+
     for (int b = 0; b < m->n_blobs; b++) {
         Blob *bl = &g->blobs[b];
         if (bl->root != b || !known[b])
@@ -834,8 +859,17 @@ static int run_layer(NnGraph *g, Layer *l)
         return op_nn_conv_res(g->dev, in, &l->weights, &l->bias, l->stride, l->act, l->slope,
                               l->res_blob >= 0 ? &g->blobs[l->res_blob].view : NULL, l->res_act,
                               l->res_slope, out);
-    case L_DECONV:
-        return op_nn_deconv(g->dev, in, &l->weights, &l->bias, l->act, l->slope, out);
+    case L_DECONV: {
+        if (!l->wino)
+            return op_nn_deconv(g->dev, in, &l->weights, &l->bias, l->act, l->slope, out);
+        WeftTensor tmp = g->slots[l->tmp_slot];
+        tmp.c = 4 * l->cout;
+        tmp.h = in->h;
+        tmp.w = in->w;
+        int err = op_nn_conv_wino(g->dev, in, &l->weights, &l->bias, l->act, l->slope, NULL, 0,
+                                  0.0f, &tmp);
+        return err < 0 ? err : op_nn_pixel_shuffle(g->dev, &tmp, 2, out);
+    }
     case L_UNARY:
         return op_nn_unary(g->dev, in, l->unary_mode, l->slope, out);
     case L_SHUFFLE:

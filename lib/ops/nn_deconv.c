@@ -39,6 +39,25 @@ void nn_deconv_pack(const float *w, int cout, int cin, float *packed)
                     }
 }
 
+void nn_deconv_as_conv3x3(const float *w, int cout, int cin, float *w3)
+{
+    memset(w3, 0, (size_t)4 * cout * cin * 9 * sizeof(float));
+    for (int oc = 0; oc < cout; oc++)
+        for (int py = 0; py < 2; py++)
+            for (int px = 0; px < 2; px++)
+                for (int i = 0; i < cin; i++)
+                    for (int a = 0; a < 2; a++)
+                        for (int b = 0; b < 2; b++) {
+                            /* output (2y + py, 2x + px) reads input (y + tap_d(py, a),
+                             * x + tap_d(px, b)): the 3x3 tap (tap_d + 1) of a padding-1
+                             * convolution */
+                            int ky = tap_k(py, a), kx = tap_k(px, b);
+                            int ty = tap_d(py, a) + 1, tx = tap_d(px, b) + 1;
+                            w3[(((size_t)oc * 4 + py * 2 + px) * cin + i) * 9 + ty * 3 + tx] =
+                                w[(((size_t)oc * cin + i) * 4 + ky) * 4 + kx];
+                        }
+}
+
 static int nn_deconv_rows(const void *params, WeftTensor *const *t)
 {
     (void)t;

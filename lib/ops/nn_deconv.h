@@ -26,6 +26,12 @@ extern const OpInfo op_info_nn_deconv_sg;
 size_t nn_deconv_packed_count(int cout, int cin);
 /* w: [cout][cin][4][4]. */
 void nn_deconv_pack(const float *w, int cout, int cin, float *packed);
+/* The deconvolution as a 3x3 padding-1 convolution of 4 cout outputs (output oc * 4 + 2 py + px
+ * makes the outputs of parity (py, px) of channel oc, at the input's size), to be followed by
+ * a pixel shuffle of 2: w [cout][cin][4][4] -> w3 [4 cout][cin][3][3] (5 of 9 taps zero). The
+ * C path runs that convolution by Winograd (nn_conv_wino): 1.8 multiplies per output and
+ * input channel instead of the direct form's 4. */
+void nn_deconv_as_conv3x3(const float *w, int cout, int cin, float *w3);
 int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
                  float slope, WeftTensor *out);
 

@@ -61,27 +61,17 @@ static void nn_binary_grid(const void *params, WeftTensor *const *t, uint32_t gr
     grid[2] = (uint32_t)p->c;
 }
 
-const OpInfo op_info_nn_binary = {
-    .name = "nn_binary",
-    .num_tensors = 3,
-    .params_size = sizeof(OpNnBinaryParams),
-    .rows = nn_binary_rows,
-    .cpu = nn_binary_cpu,
-    .grid = nn_binary_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its texel-input variant (shaders/nn_binary.comp built with TEXEL_INPUTS, for
+ * CPU-hosted drivers) differ only in name and binding types. */
+#define NN_BINARY_INFO(NAME, TEXELS)                                                               \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 3, .params_size = sizeof(OpNnBinaryParams),                   \
+        .rows = nn_binary_rows, .cpu = nn_binary_cpu, .grid = nn_binary_grid,                      \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+    }
 
-/* Texel-input variant (shaders/nn_binary.comp built with TEXEL_INPUTS) for CPU-hosted drivers. */
-const OpInfo op_info_nn_binary_tx = {
-    .name = "nn_binary_tx",
-    .num_tensors = 3,
-    .params_size = sizeof(OpNnBinaryParams),
-    .rows = nn_binary_rows,
-    .cpu = nn_binary_cpu,
-    .grid = nn_binary_grid,
-    .local = {16, 16, 1},
-    .texel_tensors = 1u << 0 | 1u << 1, /* a and b */
-};
+const OpInfo op_info_nn_binary = NN_BINARY_INFO("nn_binary", 0);
+const OpInfo op_info_nn_binary_tx = NN_BINARY_INFO("nn_binary_tx", 1u << 0 | 1u << 1); /* a and b */
 
 int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
                  float scalar, WeftTensor *out)

@@ -33,28 +33,18 @@ static void nn_pixel_shuffle_grid(const void *params, WeftTensor *const *t, uint
     grid[2] = (uint32_t)p->c;
 }
 
-const OpInfo op_info_nn_pixel_shuffle = {
-    .name = "nn_pixel_shuffle",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnPixelShuffleParams),
-    .rows = nn_pixel_shuffle_rows,
-    .cpu = nn_pixel_shuffle_cpu,
-    .grid = nn_pixel_shuffle_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its texel-input variant (shaders/nn_pixel_shuffle.comp built with TEXEL_INPUTS, for
+ * CPU-hosted drivers) differ only in name and binding types. */
+#define NN_PIXEL_SHUFFLE_INFO(NAME, TEXELS)                                                        \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnPixelShuffleParams),             \
+        .rows = nn_pixel_shuffle_rows, .cpu = nn_pixel_shuffle_cpu, .grid = nn_pixel_shuffle_grid, \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+    }
 
-/* Texel-input variant (shaders/nn_pixel_shuffle.comp built with TEXEL_INPUTS) for CPU-hosted
- * drivers. */
-const OpInfo op_info_nn_pixel_shuffle_tx = {
-    .name = "nn_pixel_shuffle_tx",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnPixelShuffleParams),
-    .rows = nn_pixel_shuffle_rows,
-    .cpu = nn_pixel_shuffle_cpu,
-    .grid = nn_pixel_shuffle_grid,
-    .local = {16, 16, 1},
-    .texel_tensors = 1u << 0, /* input */
-};
+const OpInfo op_info_nn_pixel_shuffle = NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle", 0);
+const OpInfo op_info_nn_pixel_shuffle_tx =
+    NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle_tx", 1u << 0); /* input */
 
 int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out)
 {

@@ -103,27 +103,17 @@ static void nn_resize_grid(const void *params, WeftTensor *const *t, uint32_t gr
     grid[2] = (uint32_t)p->c;
 }
 
-const OpInfo op_info_nn_resize = {
-    .name = "nn_resize",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnResizeParams),
-    .rows = nn_resize_rows,
-    .cpu = nn_resize_cpu,
-    .grid = nn_resize_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its texel-input variant (shaders/nn_resize.comp built with TEXEL_INPUTS, for
+ * CPU-hosted drivers) differ only in name and binding types. */
+#define NN_RESIZE_INFO(NAME, TEXELS)                                                               \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnResizeParams),                   \
+        .rows = nn_resize_rows, .cpu = nn_resize_cpu, .grid = nn_resize_grid,                      \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+    }
 
-/* Texel-input variant (shaders/nn_resize.comp built with TEXEL_INPUTS) for CPU-hosted drivers. */
-const OpInfo op_info_nn_resize_tx = {
-    .name = "nn_resize_tx",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnResizeParams),
-    .rows = nn_resize_rows,
-    .cpu = nn_resize_cpu,
-    .grid = nn_resize_grid,
-    .local = {16, 16, 1},
-    .texel_tensors = 1u << 0, /* input */
-};
+const OpInfo op_info_nn_resize = NN_RESIZE_INFO("nn_resize", 0);
+const OpInfo op_info_nn_resize_tx = NN_RESIZE_INFO("nn_resize_tx", 1u << 0); /* input */
 
 int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out)
 {

@@ -47,23 +47,34 @@ float sample_at(int which, int base, float x, float y)
     return r;
 }
 
-// Fixed-point inversion of flow tensor `which` (2 fwd, 3 bwd) scaled by s at (x, y):
-// returns (sx, sy, residual).
+// Fixed-point inversion of flow tensor `which` (2 fwd, 3 bwd) scaled by s at (x, y): of the
+// start and the iterates, the one with the smallest residual; returns (sx, sy, residual).
 vec3 invert_flow(int which, int x, int y, float s)
 {
     int plane = p.w * p.h, i = y * p.w + x;
     float u0 = which == 2 ? fwd[i] : bwd[i];
     float v0 = which == 2 ? fwd[plane + i] : bwd[plane + i];
     precise float sx = float(x) - s * u0, sy = float(y) - s * v0;
-    for (int k = 0; k < p.iterations; k++) {
-        float fu = sample_at(which, 0, sx, sy), fv = sample_at(which, plane, sx, sy);
-        sx = float(x) - s * fu;
-        sy = float(y) - s * fv;
-    }
     float fu = sample_at(which, 0, sx, sy), fv = sample_at(which, plane, sx, sy);
     precise float rx = sx + s * fu - float(x), ry = sy + s * fv - float(y);
-    precise float res = sqrt(rx * rx + ry * ry);
-    return vec3(sx, sy, res);
+    precise float best = rx * rx + ry * ry;
+    float bx = sx, by = sy;
+    for (int k = 0; k < p.iterations; k++) {
+        sx = float(x) - s * fu;
+        sy = float(y) - s * fv;
+        fu = sample_at(which, 0, sx, sy);
+        fv = sample_at(which, plane, sx, sy);
+        rx = sx + s * fu - float(x);
+        ry = sy + s * fv - float(y);
+        precise float r2 = rx * rx + ry * ry;
+        if (r2 < best) {
+            best = r2;
+            bx = sx;
+            by = sy;
+        }
+    }
+    precise float res = sqrt(best);
+    return vec3(bx, by, res);
 }
 
 void main()

@@ -11,23 +11,36 @@ static int anime_warp_rows(const void *params, WeftTensor *const *t)
     return ((const OpAnimeWarpParams *)params)->h;
 }
 
-/* The point of the source frame that `flow` scaled by s carries to (x, y); its residual. */
+/* The point of the source frame that `flow` scaled by s carries to (x, y); its residual.
+ * Of the start and the iterates, the one with the smallest residual: where the flow is
+ * discontinuous (an object's edge) the iteration can settle into a 2-cycle instead of
+ * converging, and the last iterate is then only whichever side the count ends on. */
 static inline float invert_flow(const float *flow, size_t plane, int w, int h, int x, int y,
                                 float s, int iterations, float *px, float *py)
 {
     const float *u = flow, *v = flow + plane;
     size_t i = (size_t)y * w + x;
     float sx = x - s * u[i], sy = y - s * v[i];
-    for (int k = 0; k < iterations; k++) {
-        float fu = bilinear_clamped(u, sx, sy, w, h), fv = bilinear_clamped(v, sx, sy, w, h);
-        sx = x - s * fu;
-        sy = y - s * fv;
-    }
     float fu = bilinear_clamped(u, sx, sy, w, h), fv = bilinear_clamped(v, sx, sy, w, h);
     float rx = sx + s * fu - x, ry = sy + s * fv - y;
-    *px = sx;
-    *py = sy;
-    return sqrtf(rx * rx + ry * ry);
+    float best = rx * rx + ry * ry, bx = sx, by = sy;
+    for (int k = 0; k < iterations; k++) {
+        sx = x - s * fu;
+        sy = y - s * fv;
+        fu = bilinear_clamped(u, sx, sy, w, h);
+        fv = bilinear_clamped(v, sx, sy, w, h);
+        rx = sx + s * fu - x;
+        ry = sy + s * fv - y;
+        float r2 = rx * rx + ry * ry;
+        if (r2 < best) {
+            best = r2;
+            bx = sx;
+            by = sy;
+        }
+    }
+    *px = bx;
+    *py = by;
+    return sqrtf(best);
 }
 
 static void anime_warp_cpu(const void *params, WeftTensor *const *t, int y0, int y1)

@@ -6,8 +6,11 @@
  *          6 warped (2C + 1 x H x W: planes 0..C-1 = wa, C..2C-1 = wb, 2C = keep_a).
  * For output pixel x, side a finds y with y + t fwd(y) = x by the fixed-point iteration
  * y <- x - t fwd(y) started from x - t fwd(x) ("iterations" steps, flow sampled bilinearly
- * with clamped coordinates), res_a = |y + t fwd(y) - x|; side b finds z with
- * z + (1 - t) bwd(z) = x likewise (res_b). wa = a(y), wb = b(z) (bilinear, clamped).
+ * with clamped coordinates), res_a = |y + t fwd(y) - x|, and keeps of the start and the
+ * iterates the y with the smallest res_a (the first of equals): at a discontinuity of the
+ * flow the iteration can cycle between two points instead of converging, and the last
+ * iterate would depend on the parity of the count (3 or 4 steps: 0.15 dB apart on
+ * AoT_S4E4_shot1). Side b finds z with z + (1 - t) bwd(z) = x likewise (res_b). wa = a(y), wb = b(z) (bilinear, clamped).
  * Confidence ca = (1 - t) ((1 - occ_a(y)) / (1 + res_a^2) + 1e-3), cb = t ((1 - occ_b(z)) /
  * (1 + res_b^2) + 1e-3). Where the two samples agree they are averaged by confidence; where
  * they disagree (d = max over channels |wa - wb|) one side is taken, never a see-through mix

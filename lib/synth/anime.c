@@ -11,7 +11,9 @@
 #include "ops/anime_warp.h"
 #include "synth/anime.h"
 
-/* Fixed-point steps of the flow inversion (as synth_merge at medium quality and above). */
+/* Fixed-point steps of the flow inversion (as synth_merge at medium quality and above;
+ * anime_warp keeps the iterate with the smallest residual, so more steps only add cost:
+ * 6 steps scored 0.01 dB below 3 on AoT_S4E4_shot1). */
 #define ANIME_ITERATIONS 3
 /* The local rotation of the flow is measured over +-16 pixels: a limb's width, enough to
  * average the flow's noise on thin lines (8 and 32 score alike on the line-art sets). */

@@ -1,7 +1,17 @@
 #version 450
 // nn_pad: zero-pad or crop with an affine colour transform; contract in lib/ops/nn_pad.h.
+// Built twice (shaders/meson.build): with TEXEL_INPUTS as nn_pad_tx, input read as a texel
+// buffer (for CPU-hosted drivers).
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+#ifdef TEXEL_INPUTS
+#extension GL_GOOGLE_include_directive : require
+#include "texel_inputs.glsl"
+layout(set = 0, binding = 0) uniform samplerBuffer src4;
+#define SRC(i) TEXEL_AT(src4, i)
+#else
 layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+#define SRC(i) src[i]
+#endif
 layout(std430, set = 0, binding = 1) writeonly buffer Out { float dst[]; };
 layout(push_constant) uniform Params {
     int cin, h, w, cout, oh, ow;
@@ -20,7 +30,7 @@ void main()
         v = p.off[c];
         int kin = min(p.cin, 3);
         for (int k = 0; k < kin; k++)
-            v += p.m[c * 3 + k] * src[(k * p.h + y) * p.w + x];
+            v += p.m[c * 3 + k] * SRC((k * p.h + y) * p.w + x);
     }
     dst[(c * p.oh + y) * p.ow + x] = v;
 }

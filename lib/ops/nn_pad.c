@@ -44,15 +44,16 @@ static void nn_pad_grid(const void *params, WeftTensor *const *t, uint32_t grid[
     grid[2] = (uint32_t)out_channels(p);
 }
 
-const OpInfo op_info_nn_pad = {
-    .name = "nn_pad",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnPadParams),
-    .rows = nn_pad_rows,
-    .cpu = nn_pad_cpu,
-    .grid = nn_pad_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its texel-input variant (shaders/nn_pad.comp built with TEXEL_INPUTS, for
+ * CPU-hosted drivers) differ only in name and binding types. */
+#define NN_PAD_INFO(NAME, TEXELS)                                                                  \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnPadParams), .rows = nn_pad_rows, \
+        .cpu = nn_pad_cpu, .grid = nn_pad_grid, .local = {16, 16, 1}, .texel_tensors = TEXELS,     \
+    }
+
+const OpInfo op_info_nn_pad = NN_PAD_INFO("nn_pad", 0);
+const OpInfo op_info_nn_pad_tx = NN_PAD_INFO("nn_pad_tx", 1u << 0); /* input */
 
 int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], WeftTensor *out)
 {
@@ -63,5 +64,6 @@ int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], W
         .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .oh = out->h, .ow = out->w};
     memcpy(p.m, m ? m : identity, sizeof(p.m));
     memcpy(p.off, off ? off : zero, sizeof(p.off));
-    return device_run(d, &op_info_nn_pad, &p, (WeftTensor *[]){in, out});
+    return device_run(d, d->cpu_hosted ? &op_info_nn_pad_tx : &op_info_nn_pad, &p,
+                      (WeftTensor *[]){in, out});
 }

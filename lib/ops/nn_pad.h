@@ -18,6 +18,7 @@ typedef struct OpNnPadParams {
 } OpNnPadParams;
 
 extern const OpInfo op_info_nn_pad;
+extern const OpInfo op_info_nn_pad_tx; /* texel-buffer input, for CPU-hosted drivers */
 /* m, off: NULL for identity. */
 int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], WeftTensor *out);
 

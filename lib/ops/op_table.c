@@ -62,6 +62,7 @@ const OpInfo *const op_table[] = {
     &op_info_nn_warp,
     &op_info_nn_warp_tx,
     &op_info_nn_pad,
+    &op_info_nn_pad_tx,
     &op_info_scene_stats,
     &op_info_block_diff,
     &op_info_anime_warp,

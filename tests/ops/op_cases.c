@@ -662,6 +662,7 @@ const OpCaseDef op_cases[] = {
     {"nn_warp", 1e-4f, make_nn_warp},
     {"nn_warp_tx", 1e-4f, make_nn_warp},
     {"nn_pad", 1e-5f, make_nn_pad},
+    {"nn_pad_tx", 1e-5f, make_nn_pad},
     {"warp_homography", 1e-4f, make_warp_homography},
     {NULL, 0, NULL},
 };

@@ -77,14 +77,14 @@ layout(push_constant) uniform Params {
 #define ACCUMULATE(S)                                                                      \
     for (int ic = 0; ic < p.cin; ic++) {                                                   \
         int base = ic * plane;                                                             \
-        int wa = (blk * p.cin + ic) * 18, wb = wa + p.cin * 18;                        \
-        vec4 a0 = texelFetch(wt4, wa + lane), a1 = texelFetch(wt4, wa + 8 + lane);                                   \
-        vec4 a2 = lane < 2 ? texelFetch(wt4, wa + 16 + lane) : vec4(0.0);                               \
-        vec4 b0 = vec4(0.0), b1 = vec4(0.0), b2 = vec4(0.0);                              \
+        int wa = (blk * p.cin + ic) * 18, wb = wa + p.cin * 18;                            \
+        vec4 a0 = texelFetch(wt4, wa + lane), a1 = texelFetch(wt4, wa + 8 + lane);         \
+        vec4 a2 = lane < 2 ? texelFetch(wt4, wa + 16 + lane) : vec4(0.0);                  \
+        vec4 b0 = vec4(0.0), b1 = vec4(0.0), b2 = vec4(0.0);                               \
         if (two_blocks) {                                                                  \
-            b0 = texelFetch(wt4, wb + lane);                                                                    \
-            b1 = texelFetch(wt4, wb + 8 + lane);                                                        \
-            b2 = lane < 2 ? texelFetch(wt4, wb + 16 + lane) : vec4(0.0);                                \
+            b0 = texelFetch(wt4, wb + lane);                                               \
+            b1 = texelFetch(wt4, wb + 8 + lane);                                           \
+            b2 = lane < 2 ? texelFetch(wt4, wb + 16 + lane) : vec4(0.0);                   \
         }                                                                                  \
         ROW(S, 0, 0, 0, 1, 0, 2, 3, 0, 4, 5)                                               \
         ROW(S, 1, 0, 6, 7, 1, 0, 1, 1, 2, 3)                                               \

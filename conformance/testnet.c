@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/half.h"
 #include "testnet.h"
 
 typedef struct Builder {
@@ -106,7 +107,7 @@ static void tensor(Builder *b, NnNode *n, const char *name, int dtype, int ndim,
     for (size_t i = 0; i < t->count; i++) {
         float v = uniform(b, -scale, scale);
         /* stored fp16: keep the values exactly representable so a round trip is exact */
-        t->data[i] = dtype == NN_DTYPE_F16 ? nn_half_to_float(nn_float_to_half(v)) : v;
+        t->data[i] = dtype == NN_DTYPE_F16 ? half_to_float(float_to_half(v)) : v;
     }
     n->weights[n->n_weights++] = m->n_tensors++;
 }

@@ -163,7 +163,8 @@ static int run_op(Device *d, const Vector *v, float **out)
     int err = 0;
     for (int i = 0; i < v->n && err >= 0; i++) {
         ptrs[i] = &t[i];
-        if ((err = device_tensor(d, &t[i], v->shape[i][0], v->shape[i][1], v->shape[i][2])) >= 0)
+        if ((err = device_tensor_typed(d, &t[i], v->shape[i][0], v->shape[i][1], v->shape[i][2],
+                                       device_op_tensor_type(d, op, i))) >= 0)
             err = device_upload(d, &t[i], v->init[i]);
     }
     if (err >= 0)
@@ -283,6 +284,7 @@ static int make_op_vector(const OpInfo *op, const OpCaseDef *def, Vector *v)
         case_fill(&rng, k.shape[i], k.lo[i], k.hi[i], k.smooth[i], v->init[i]);
         if (k.fill)
             k.fill(&rng, &k, i, v->init);
+        case_round_half(op, i, k.shape[i], v->init[i]);
     }
     return 0;
 }
@@ -478,8 +480,7 @@ int main(int argc, char **argv)
         const OpInfo *op = err >= 0 && v.kind == VEC_OP ? op_find(v.name) : NULL;
         if (op && !device_supports(gpu, op)) {
             /* a shader variant this device cannot run; ops choose another one for it */
-            printf("skip  %-19s needs subgroups of %d+ invocations with ballot\n", v.name,
-                   op->min_subgroup_size);
+            printf("skip  %-19s %s\n", v.name, case_unsupported_reason(op));
         } else if (err >= 0 && (cpu_err < 0 || cpu_worst > v.tolerance)) {
             printf("STALE %-19s the C path no longer reproduces it (%s); regenerate with "
                    "weft-conform --generate\n",

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/half.h"
 #include "ncnn_import.h"
 
 #define MAX_PARAM_ID 32
@@ -298,7 +299,7 @@ static int read_blob(Importer *im, NnNode *n, const char *tname, int tagged, siz
         if (avail < need)
             return failf(im, -EINVAL, "%s: .bin too short for %zu fp16 weights", tname, count);
         for (size_t i = 0; i < count; i++)
-            t->data[i] = nn_half_to_float((uint16_t)(p[2 * i] | p[2 * i + 1] << 8));
+            t->data[i] = half_to_float((uint16_t)(p[2 * i] | p[2 * i + 1] << 8));
         t->dtype = NN_DTYPE_F16;
     } else if (tag == 0 || tag == 0x0002C056u) { /* raw fp32 */
         need = count * 4;

@@ -14,9 +14,18 @@ void device_destroy(Device **d)
 
 int device_tensor(Device *d, WeftTensor *t, int c, int h, int w)
 {
-    if (!d || !t)
+    return device_tensor_typed(d, t, c, h, w, TENSOR_F32);
+}
+
+int device_tensor_typed(Device *d, WeftTensor *t, int c, int h, int w, TensorType type)
+{
+    if (!d || !t || (type != TENSOR_F32 && type != TENSOR_F16))
         return -EINVAL;
     memset(t, 0, sizeof(*t));
+    if (type == TENSOR_F16 && !d->storage16) {
+        log_error(d->log, "%s: this device cannot store fp16 tensors", d->name);
+        return -ENOTSUP;
+    }
     if (c <= 0 || h <= 0 || w <= 0 || (size_t)c * (size_t)h > ((size_t)1 << 40) / (size_t)w) {
         log_error(d->log, "tensor size %dx%dx%d is invalid", c, h, w);
         return -EINVAL;
@@ -25,6 +34,7 @@ int device_tensor(Device *d, WeftTensor *t, int c, int h, int w)
     t->h = h;
     t->w = w;
     t->dev = d;
+    t->type = type;
     int err = d->impl->tensor_create(d, t);
     if (err < 0)
         memset(t, 0, sizeof(*t));
@@ -55,9 +65,17 @@ int device_download(Device *d, const WeftTensor *t, float *dst)
 
 int device_supports(const Device *d, const OpInfo *op)
 {
-    return d && op &&
-           (!op->min_subgroup_size || !strcmp(d->impl->kind, "cpu") ||
-            d->subgroup_size >= op->min_subgroup_size);
+    if (!d || !op)
+        return 0;
+    if (!strcmp(d->impl->kind, "cpu"))
+        return 1;
+    return (!op->min_subgroup_size || d->subgroup_size >= op->min_subgroup_size) &&
+           (!op->half_tensors || d->storage16);
+}
+
+TensorType device_op_tensor_type(const Device *d, const OpInfo *op, int i)
+{
+    return d && d->storage16 && op && (op->half_tensors >> i & 1u) ? TENSOR_F16 : TENSOR_F32;
 }
 
 int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors)
@@ -65,13 +83,22 @@ int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *cons
     if (!d || !op || !params || !tensors)
         return -EINVAL;
     if (!device_supports(d, op)) {
-        log_error(d->log, "op %s: this device has no subgroups of %d invocations with ballot",
-                  op->name, op->min_subgroup_size);
+        if (op->half_tensors && !d->storage16)
+            log_error(d->log, "op %s: this device has no 16-bit storage buffers", op->name);
+        else
+            log_error(d->log, "op %s: this device has no subgroups of %d invocations with ballot",
+                      op->name, op->min_subgroup_size);
         return -ENOSYS;
     }
     for (int i = 0; i < op->num_tensors; i++) {
         if (!tensors[i] || tensors[i]->dev != d) {
             log_error(d->log, "op %s: tensor %d is missing or on another device", op->name, i);
+            return -EINVAL;
+        }
+        if (tensors[i]->type != device_op_tensor_type(d, op, i)) {
+            log_error(d->log, "op %s: tensor %d is %s where the op takes %s", op->name, i,
+                      tensors[i]->type == TENSOR_F16 ? "fp16" : "fp32",
+                      tensors[i]->type == TENSOR_F16 ? "fp32" : "fp16");
             return -EINVAL;
         }
     }
@@ -81,7 +108,7 @@ int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *cons
 int device_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst, size_t dst_at,
                 size_t count)
 {
-    if (!d || !src || !dst || src->dev != d || dst->dev != d || !count ||
+    if (!d || !src || !dst || src->dev != d || dst->dev != d || !count || src->type != dst->type ||
         src_at > tensor_count(src) || count > tensor_count(src) - src_at ||
         dst_at > tensor_count(dst) || count > tensor_count(dst) - dst_at ||
         (src == dst && src_at < dst_at + count && dst_at < src_at + count))

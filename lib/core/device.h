@@ -25,8 +25,8 @@ typedef struct DeviceImpl {
     int (*upload)(Device *d, WeftTensor *t, const float *src);  /* dense c*h*w floats */
     int (*download)(Device *d, const WeftTensor *t, float *dst);
     int (*run)(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
-    /* Optional (NULL: none): copies `count` floats of src from float `src_at` into dst at
-     * `dst_at`, in submission order with ops (a GPU's buffer copy: a memcpy on lavapipe,
+    /* Optional (NULL: none): copies `count` elements of src from element `src_at` into dst
+     * at `dst_at` (both tensors of one element type), in submission order with ops (a GPU's buffer copy: a memcpy on lavapipe,
      * where a shader pays a per-element loop on every load and store). */
     int (*copy)(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst,
                 size_t dst_at, size_t count);
@@ -46,6 +46,9 @@ struct Device {
      * costs a loop over the SIMD lanes while registers spill cheaply, so ops pick shader
      * variants made for that (many outputs per invocation) only there. */
     int cpu_hosted;
+    /* Tensors may be TENSOR_F16 (shaders with 16-bit storage buffers: the Vulkan
+     * storageBuffer16BitAccess feature, enabled); 0 on the C path. */
+    int storage16;
     void *priv;
 };
 
@@ -58,16 +61,24 @@ void device_destroy(Device **d);
 
 /* Tensor helpers: allocate (c, h, w) on d; destroy is NULL-safe and clears *t. */
 int device_tensor(Device *d, WeftTensor *t, int c, int h, int w);
+/* The same with an element type; TENSOR_F16 needs Device.storage16 (else -ENOTSUP). */
+int device_tensor_typed(Device *d, WeftTensor *t, int c, int h, int w, TensorType type);
 void device_tensor_free(WeftTensor *t);
 int device_upload(Device *d, WeftTensor *t, const float *src);
 int device_download(Device *d, const WeftTensor *t, float *dst);
 /* Checks tensor count/devices and runs the op; returns 0 or negative errno. */
 int device_run(Device *d, const OpInfo *op, const void *params, WeftTensor *const *tensors);
-/* Whether d can run op (the C path runs every op; a shader may need subgroups). */
+/* Whether d can run op (the C path runs every op; a shader may need subgroups or 16-bit
+ * storage). */
 int device_supports(const Device *d, const OpInfo *op);
+/* The element type op takes for its tensor i on d: fp16 for the op's half_tensors on a
+ * device with storage16; fp32 otherwise (the C path runs an fp16 op on fp32 tensors: its
+ * reference). */
+TensorType device_op_tensor_type(const Device *d, const OpInfo *op, int i);
 int device_finish(Device *d);
-/* A range copy between two tensors of d (DeviceImpl.copy); -ENOSYS when d has none,
- * -EINVAL for ranges past a tensor's end or overlapping ranges of one tensor. */
+/* A range copy between two tensors of d (DeviceImpl.copy), in elements; -ENOSYS when d has
+ * none, -EINVAL for ranges past a tensor's end, overlapping ranges of one tensor, or tensors
+ * of different element types. */
 int device_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor *dst, size_t dst_at,
                 size_t count);
 

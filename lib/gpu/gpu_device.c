@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/half.h"
 #include "gpu/gpu_device.h"
 #include "gpu/gpu_internal.h"
 #include "weft/weft_vulkan.h"
@@ -11,7 +12,7 @@
 static int gpu_tensor_create(Device *d, WeftTensor *t)
 {
     GpuContext *g = d->priv;
-    VkDeviceSize bytes = (VkDeviceSize)tensor_count(t) * sizeof(float);
+    VkDeviceSize bytes = (VkDeviceSize)tensor_count(t) * tensor_elem_size(t);
     if (bytes > g->props.limits.maxStorageBufferRange) {
         log_error(d->log,
                   "vulkan: tensor %dx%dx%d (%llu bytes) exceeds this device's largest "
@@ -28,6 +29,7 @@ static int gpu_tensor_create(Device *d, WeftTensor *t)
         free(b);
         return err;
     }
+    b->half = t->type == TENSOR_F16;
     t->gpu = b;
     return 0;
 }
@@ -46,6 +48,31 @@ static void gpu_tensor_destroy(Device *d, WeftTensor *t)
     t->gpu = NULL;
 }
 
+/* Host floats into a tensor's storage (fp16 tensors: converted, round to nearest even). */
+static void store_elements(const WeftTensor *t, void *dst, const float *src)
+{
+    size_t n = tensor_count(t);
+    if (t->type != TENSOR_F16) {
+        memcpy(dst, src, n * sizeof(float));
+        return;
+    }
+    uint16_t *h = dst;
+    for (size_t i = 0; i < n; i++)
+        h[i] = float_to_half(src[i]);
+}
+
+static void load_elements(const WeftTensor *t, float *dst, const void *src)
+{
+    size_t n = tensor_count(t);
+    if (t->type != TENSOR_F16) {
+        memcpy(dst, src, n * sizeof(float));
+        return;
+    }
+    const uint16_t *h = src;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = half_to_float(h[i]);
+}
+
 static int gpu_upload(Device *d, WeftTensor *t, const float *src)
 {
     GpuContext *g = d->priv;
@@ -55,13 +82,13 @@ static int gpu_upload(Device *d, WeftTensor *t, const float *src)
         /* Earlier recorded commands may read the old contents: let them run first. */
         if (gpu_cmd_uses(g, b) && (err = gpu_cmd_flush(g)) < 0)
             return err;
-        memcpy(b->mapped, src, (size_t)b->size);
+        store_elements(t, b->mapped, src);
         return 0;
     }
     VkDeviceSize offset;
     if ((err = gpu_staging_reserve(g, b->size, &offset)) < 0)
         return err;
-    memcpy((char *)g->staging.mapped + offset, src, (size_t)b->size);
+    store_elements(t, (char *)g->staging.mapped + offset, src);
     return gpu_cmd_copy(g, &g->staging, offset, b, 0, b->size);
 }
 
@@ -73,7 +100,7 @@ static int gpu_download(Device *d, const WeftTensor *t, float *dst)
     if (b->mapped) {
         if (gpu_cmd_uses(g, b) && (err = gpu_cmd_flush(g)) < 0)
             return err;
-        memcpy(dst, b->mapped, (size_t)b->size);
+        load_elements(t, dst, b->mapped);
         return 0;
     }
     VkDeviceSize offset;
@@ -81,7 +108,7 @@ static int gpu_download(Device *d, const WeftTensor *t, float *dst)
         (err = gpu_cmd_copy(g, b, 0, &g->staging, offset, b->size)) < 0 ||
         (err = gpu_cmd_flush(g)) < 0)
         return err;
-    memcpy(dst, (const char *)g->staging.mapped + offset, (size_t)b->size);
+    load_elements(t, dst, (const char *)g->staging.mapped + offset);
     return 0;
 }
 
@@ -108,8 +135,9 @@ static int gpu_copy(Device *d, const WeftTensor *src, size_t src_at, WeftTensor 
     GpuContext *g = d->priv;
     if (g->lost)
         return -EIO;
-    return gpu_cmd_copy(g, src->gpu, (VkDeviceSize)src_at * sizeof(float), dst->gpu,
-                        (VkDeviceSize)dst_at * sizeof(float), (VkDeviceSize)count * sizeof(float));
+    VkDeviceSize size = tensor_elem_size(src); /* dst's too (device_copy checks) */
+    return gpu_cmd_copy(g, src->gpu, (VkDeviceSize)src_at * size, dst->gpu,
+                        (VkDeviceSize)dst_at * size, (VkDeviceSize)count * size);
 }
 
 static int gpu_finish(Device *d)
@@ -162,6 +190,7 @@ static int finish_create(Device *d, GpuContext *g)
         return err;
     snprintf(d->name, sizeof(d->name), "%.*s", (int)sizeof(d->name) - 1, g->props.deviceName);
     d->cpu_hosted = g->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    d->storage16 = g->storage16;
     /* vkGetPhysicalDeviceProperties2 is core from instance version 1.1 (unknown for a
      * caller's instance: no subgroup shaders there) */
     if (g->api_version >= VK_API_VERSION_1_1) {
@@ -176,11 +205,12 @@ static int finish_create(Device *d, GpuContext *g)
             (subgroup.supportedOperations & needed) == needed)
             d->subgroup_size = (int)subgroup.subgroupSize;
     }
-    log_verbose(d->log, "vulkan: using %s (Vulkan %u.%u, %s%s)%s", d->name,
+    log_verbose(d->log, "vulkan: using %s (Vulkan %u.%u, %s%s%s)%s", d->name,
                 VK_API_VERSION_MAJOR(g->props.apiVersion),
                 VK_API_VERSION_MINOR(g->props.apiVersion),
                 g->direct_host_access ? "mapped tensors" : "staging transfers",
                 g->push_descriptor_set ? ", push descriptors" : "",
+                g->storage16 ? ", 16-bit storage" : "",
                 g->external ? ": the caller's device, shared (no instance or device of our own)"
                             : "");
     return 0;

@@ -333,8 +333,37 @@ static int create_device(GpuContext *g)
         if (timeline.timelineSemaphore)
             exts[num_exts++] = VK_KHR_TIMELINE_SEMAPHORE_EXTENSION_NAME;
     }
+    /* 16-bit storage buffers (core in Vulkan 1.1) let the nn ops keep activations as fp16
+     * (half the memory and bandwidth; arithmetic stays fp32). */
+    VkPhysicalDevice16BitStorageFeatures storage16 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+    };
+    if (g->api_version >= VK_API_VERSION_1_1 && g->props.apiVersion >= VK_API_VERSION_1_1) {
+        VkPhysicalDeviceFeatures2 query = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+            .pNext = &storage16,
+        };
+        vkGetPhysicalDeviceFeatures2(g->physical, &query);
+        /* only the feature weft uses is enabled */
+        storage16 = (VkPhysicalDevice16BitStorageFeatures){
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+            .storageBuffer16BitAccess = storage16.storageBuffer16BitAccess,
+        };
+    }
     g->num_device_exts = num_exts;
     g->timeline_semaphores = timeline.timelineSemaphore;
+    g->storage16 = storage16.storageBuffer16BitAccess;
+    /* feature chain: the timeline and 16-bit storage structures that are wanted */
+    void *features = NULL;
+    if (g->storage16) {
+        storage16.pNext = features;
+        features = &storage16;
+    }
+    timeline.pNext = NULL;
+    if (timeline.timelineSemaphore) {
+        timeline.pNext = features;
+        features = &timeline;
+    }
     float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_infos[2] = {{
         .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
@@ -355,13 +384,12 @@ static int create_device(GpuContext *g)
     g->graphics_family = graphics >= 0 ? (uint32_t)graphics : 0;
     VkDeviceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-        .pNext = timeline.timelineSemaphore ? &timeline : NULL,
+        .pNext = features,
         .queueCreateInfoCount = num_queues,
         .pQueueCreateInfos = queue_infos,
         .enabledExtensionCount = num_exts,
         .ppEnabledExtensionNames = exts,
     };
-    timeline.pNext = NULL;
     VkResult r = vkCreateDevice(g->physical, &info, NULL, &g->device);
     if (r != VK_SUCCESS) {
         g->device = VK_NULL_HANDLE;

@@ -20,6 +20,7 @@ typedef struct GpuBuffer {
     VkDeviceMemory memory;
     VkDeviceSize size; /* what the tensor holds; the buffer is padded to a whole vec4 */
     VkBufferView view; /* vec4 texel view, made on first use by an op's texel_tensors */
+    int half;          /* fp16 elements (a TENSOR_F16 tensor): the view's texels are 4 halves */
     void *mapped;      /* set when the host may read and write it directly (UMA devices) */
     uint64_t batch_id; /* the last batch that recorded a command using it */
 } GpuBuffer;
@@ -100,6 +101,7 @@ typedef struct GpuContext {
     const char *device_exts[4]; /* the device extensions enabled */
     uint32_t num_device_exts;
     int timeline_semaphores;   /* the timelineSemaphore feature is enabled */
+    int storage16;             /* the storageBuffer16BitAccess feature is enabled */
     int has_graphics_queue;    /* a graphics-capable queue was created (ours or an extra one) */
     uint32_t graphics_family;
 } GpuContext;
@@ -122,7 +124,8 @@ void gpu_memory_init(GpuContext *g);
  * storage buffer in device-local memory (mapped when direct_host_access). */
 int gpu_buffer_create(GpuContext *g, GpuBuffer *b, VkDeviceSize size, int staging);
 void gpu_buffer_destroy(GpuContext *g, GpuBuffer *b);
-/* The buffer's vec4 (R32G32B32A32_SFLOAT) texel view, created on first call. */
+/* The buffer's vec4 texel view (R32G32B32A32_SFLOAT, or R16G16B16A16_SFLOAT for a `half`
+ * buffer), created on first call. */
 int gpu_buffer_view(GpuContext *g, GpuBuffer *b, VkBufferView *out);
 /* Room for `size` bytes in the staging buffer for the open batch; may flush the batch. */
 int gpu_staging_reserve(GpuContext *g, VkDeviceSize size, VkDeviceSize *offset);

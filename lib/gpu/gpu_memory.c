@@ -131,20 +131,24 @@ void gpu_buffer_destroy(GpuContext *g, GpuBuffer *b)
 int gpu_buffer_view(GpuContext *g, GpuBuffer *b, VkBufferView *out)
 {
     if (!b->view) {
-        VkDeviceSize texels = tensor_buffer_size(b->size) / 16;
+        /* the view covers the whole padded buffer (its size is what keeps lavapipe at one
+         * shader variant), 4 elements a texel */
+        VkDeviceSize range = tensor_buffer_size(b->size), texel_size = b->half ? 8 : 16;
+        VkDeviceSize texels = range / texel_size;
         if (texels > g->props.limits.maxTexelBufferElements) {
             log_error(g->log,
                       "vulkan: a tensor of %llu bytes exceeds this device's largest texel "
-                      "buffer (%u texels of 16 bytes)",
-                      (unsigned long long)b->size, g->props.limits.maxTexelBufferElements);
+                      "buffer (%u texels of %u bytes)",
+                      (unsigned long long)b->size, g->props.limits.maxTexelBufferElements,
+                      (unsigned)texel_size);
             return -E2BIG;
         }
         VkBufferViewCreateInfo info = {
             .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
             .buffer = b->buffer,
-            .format = VK_FORMAT_R32G32B32A32_SFLOAT,
+            .format = b->half ? VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT,
             .offset = 0,
-            .range = texels * 16,
+            .range = range,
         };
         int err = gpu_check(g, vkCreateBufferView(g->device, &info, NULL, &b->view),
                             "vkCreateBufferView");

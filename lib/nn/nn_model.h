@@ -105,8 +105,4 @@ void nn_arena_destroy(NnArena **a);
 /* An empty model with its own arena (for writers). */
 int nn_model_new(NnModel **out);
 
-/* IEEE binary16 <-> binary32 (round to nearest even). */
-float nn_half_to_float(uint16_t h);
-uint16_t nn_float_to_half(float f);
-
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/half.h"
 #include "nn/nn_model.h"
 
 static const uint8_t weft_magic[8] = {0x89, 'W', 'E', 'F', 'T', 0x0d, 0x0a, 0x1a};
@@ -316,7 +317,7 @@ static int decode_tensor(Reader *r, NnTensorData *t, int codec, const uint8_t *s
     for (size_t i = 0; i < t->count; i++) {
         const uint8_t *p = raw + i * elem;
         if (elem == 2) {
-            t->data[i] = nn_half_to_float((uint16_t)(p[0] | p[1] << 8));
+            t->data[i] = half_to_float((uint16_t)(p[0] | p[1] << 8));
         } else {
             uint32_t u =
                 (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

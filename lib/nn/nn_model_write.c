@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/half.h"
 #include "nn/nn_model.h"
 
 typedef struct Buf {
@@ -133,7 +134,7 @@ static int write_tensor(Buf *table, Buf *data, const NnTensorData *t)
         return -ENOMEM;
     for (size_t i = 0; i < t->count; i++) {
         if (elem == 2) {
-            uint16_t h = nn_float_to_half(t->data[i]);
+            uint16_t h = float_to_half(t->data[i]);
             raw[2 * i] = (uint8_t)h;
             raw[2 * i + 1] = (uint8_t)(h >> 8);
         } else {

@@ -61,17 +61,20 @@ static void nn_binary_grid(const void *params, WeftTensor *const *t, uint32_t gr
     grid[2] = (uint32_t)p->c;
 }
 
-/* The op and its texel-input variant (shaders/nn_binary.comp built with TEXEL_INPUTS, for
- * CPU-hosted drivers) differ only in name and binding types. */
-#define NN_BINARY_INFO(NAME, TEXELS)                                                               \
+/* The op and its variants (shaders/nn_binary.comp built with TEXEL_INPUTS, for CPU-hosted
+ * drivers, and with NN_F16, fp16 tensors) differ only in name and binding types. */
+#define NN_BINARY_INFO(NAME, TEXELS, HALVES)                                                       \
     {                                                                                              \
         .name = NAME, .num_tensors = 3, .params_size = sizeof(OpNnBinaryParams),                   \
         .rows = nn_binary_rows, .cpu = nn_binary_cpu, .grid = nn_binary_grid,                      \
-        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS, .half_tensors = HALVES,                     \
     }
+#define NN_BINARY_INPUTS (1u << 0 | 1u << 1) /* a and b */
 
-const OpInfo op_info_nn_binary = NN_BINARY_INFO("nn_binary", 0);
-const OpInfo op_info_nn_binary_tx = NN_BINARY_INFO("nn_binary_tx", 1u << 0 | 1u << 1); /* a and b */
+const OpInfo op_info_nn_binary = NN_BINARY_INFO("nn_binary", 0, 0);
+const OpInfo op_info_nn_binary_tx = NN_BINARY_INFO("nn_binary_tx", NN_BINARY_INPUTS, 0);
+const OpInfo op_info_nn_binary_f16 = NN_BINARY_INFO("nn_binary_f16", 0, 7u);
+const OpInfo op_info_nn_binary_tx_f16 = NN_BINARY_INFO("nn_binary_tx_f16", NN_BINARY_INPUTS, 7u);
 
 int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
                  float scalar, WeftTensor *out)
@@ -91,6 +94,10 @@ int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, 
                           .coef_a = coef_a,
                           .coef_b = coef_b};
     /* the scalar form binds a in b's place: the shader never reads it */
-    return device_run(d, d->cpu_hosted ? &op_info_nn_binary_tx : &op_info_nn_binary, &p,
-                      (WeftTensor *[]){a, b ? b : a, out});
+    const OpInfo *info;
+    if (out->type == TENSOR_F16)
+        info = d->cpu_hosted ? &op_info_nn_binary_tx_f16 : &op_info_nn_binary_f16;
+    else
+        info = d->cpu_hosted ? &op_info_nn_binary_tx : &op_info_nn_binary;
+    return device_run(d, info, &p, (WeftTensor *[]){a, b ? b : a, out});
 }

@@ -27,6 +27,8 @@ typedef struct OpNnBinaryParams {
 
 extern const OpInfo op_info_nn_binary;
 extern const OpInfo op_info_nn_binary_tx; /* texel-buffer inputs, for CPU-hosted drivers */
+extern const OpInfo op_info_nn_binary_f16;    /* fp16 tensors (Device.storage16) */
+extern const OpInfo op_info_nn_binary_tx_f16; /* both */
 /* b NULL: scalar operand. */
 int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, float coef_b,
                  float scalar, WeftTensor *out);

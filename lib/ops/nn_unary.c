@@ -38,15 +38,16 @@ static void nn_unary_grid(const void *params, WeftTensor *const *t, uint32_t gri
     grid[2] = (uint32_t)p->c;
 }
 
-const OpInfo op_info_nn_unary = {
-    .name = "nn_unary",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnUnaryParams),
-    .rows = nn_unary_rows,
-    .cpu = nn_unary_cpu,
-    .grid = nn_unary_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its fp16-tensor variant (shaders/nn_unary.comp built with NN_F16). */
+#define NN_UNARY_INFO(NAME, HALVES)                                                                \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnUnaryParams),                    \
+        .rows = nn_unary_rows, .cpu = nn_unary_cpu, .grid = nn_unary_grid, .local = {16, 16, 1},   \
+        .half_tensors = HALVES,                                                                    \
+    }
+
+const OpInfo op_info_nn_unary = NN_UNARY_INFO("nn_unary", 0);
+const OpInfo op_info_nn_unary_f16 = NN_UNARY_INFO("nn_unary_f16", 3u);
 
 int op_nn_unary(Device *d, WeftTensor *in, int mode, float slope, WeftTensor *out)
 {
@@ -54,5 +55,6 @@ int op_nn_unary(Device *d, WeftTensor *in, int mode, float slope, WeftTensor *ou
         (mode != NN_UNARY_LEAKY && mode != NN_UNARY_SIGMOID))
         return -EINVAL;
     OpNnUnaryParams p = {.c = in->c, .h = in->h, .w = in->w, .mode = mode, .slope = slope};
-    return device_run(d, &op_info_nn_unary, &p, (WeftTensor *[]){in, out});
+    return device_run(d, out->type == TENSOR_F16 ? &op_info_nn_unary_f16 : &op_info_nn_unary, &p,
+                      (WeftTensor *[]){in, out});
 }

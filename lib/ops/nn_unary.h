@@ -16,6 +16,7 @@ typedef struct OpNnUnaryParams {
 } OpNnUnaryParams;
 
 extern const OpInfo op_info_nn_unary;
+extern const OpInfo op_info_nn_unary_f16; /* fp16 tensors (Device.storage16) */
 int op_nn_unary(Device *d, WeftTensor *in, int mode, float slope, WeftTensor *out);
 
 #endif

@@ -49,6 +49,11 @@ typedef struct OpInfo {
      * never out of range). Made for CPU-hosted drivers, where a texel fetch is a branch-free gather
      * of 16 bytes per invocation but a storage buffer load is a per-invocation loop per element. */
     unsigned texel_tensors;
+    /* Bit i set: tensor i is stored as fp16 (TENSOR_F16; the shader is built with NN_F16,
+     * shaders/nn_storage.glsl, and computes in fp32); the op then needs Device.storage16.
+     * On the C path the same op runs on fp32 tensors. A texel-buffer tensor that is fp16
+     * is viewed as R16G16B16A16_SFLOAT (4 halves a texel, so the indexing is the same). */
+    unsigned half_tensors;
 } OpInfo;
 
 /* All ops, for the op tests and the conformance runner; NULL-terminated. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/half.h"
 #include "../unit/check.h"
 #include "core/device.h"
 #include "nn/nn_graph.h"
@@ -22,15 +23,15 @@ static void test_half(void)
 {
     int bad = 0;
     for (uint32_t h = 0; h < 65536; h++) {
-        float f = nn_half_to_float((uint16_t)h);
+        float f = half_to_float((uint16_t)h);
         if (isnan(f))
             continue;
-        bad += nn_float_to_half(f) != h;
+        bad += float_to_half(f) != h;
     }
     CHECK_MSG(bad == 0, "%d half values do not round trip", bad);
-    CHECK(nn_float_to_half(65520.0f) == 0x7c00);           /* rounds to infinity */
-    CHECK(nn_float_to_half(1.0f + 1.0f / 4096) == 0x3c00); /* ties to even */
-    CHECK(nn_half_to_float(0x0001) == ldexpf(1.0f, -24));  /* smallest subnormal */
+    CHECK(float_to_half(65520.0f) == 0x7c00);           /* rounds to infinity */
+    CHECK(float_to_half(1.0f + 1.0f / 4096) == 0x3c00); /* ties to even */
+    CHECK(half_to_float(0x0001) == ldexpf(1.0f, -24));  /* smallest subnormal */
 }
 
 static void test_round_trip(const uint8_t *file, size_t size, const NnModel *m)

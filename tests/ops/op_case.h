@@ -55,4 +55,10 @@ void case_tensor_smooth(OpCase *k, int c, int h, int w, float lo, float hi);
 /* Fills a tensor as case_tensor / case_tensor_smooth describe. */
 void case_fill(CaseRng *r, const int shape[3], float lo, float hi, int smooth, float *data);
 
+/* Rounds tensor i's contents to fp16 values when op stores it as fp16 (OpInfo.half_tensors),
+ * so the C path (fp32 tensors) computes on the same inputs as the fp16 shader. */
+void case_round_half(const OpInfo *op, int i, const int shape[3], float *data);
+/* Why d skips op (a shader variant it cannot run), for the skip line. */
+const char *case_unsupported_reason(const OpInfo *op);
+
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/half.h"
 #include "op_case.h"
 #include "ops/add_scaled.h"
 #include "ops/anime_arc.h"
@@ -75,6 +76,21 @@ void case_tensor_smooth(OpCase *k, int c, int h, int w, float lo, float hi)
 {
     case_tensor(k, c, h, w, lo, hi);
     k->smooth[k->num_tensors - 1] = 1;
+}
+
+void case_round_half(const OpInfo *op, int i, const int shape[3], float *data)
+{
+    if (!(op->half_tensors >> i & 1u))
+        return;
+    size_t n = (size_t)shape[0] * shape[1] * shape[2];
+    for (size_t j = 0; j < n; j++)
+        data[j] = half_to_float(float_to_half(data[j]));
+}
+
+const char *case_unsupported_reason(const OpInfo *op)
+{
+    return op->half_tensors ? "needs 16-bit storage buffers"
+                            : "needs subgroups with ballot of the op's minimum size";
 }
 
 void case_fill(CaseRng *r, const int shape[3], float lo, float hi, int smooth, float *data)
@@ -652,6 +668,7 @@ const OpCaseDef op_cases[] = {
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_deconv_sg", 1e-4f, make_nn_deconv_sg},
     {"nn_unary", 1e-5f, make_nn_unary},
+    {"nn_unary_f16", 1e-3f, make_nn_unary}, /* fp16 storage: half an fp16 ulp */
     {"nn_pixel_shuffle", 0.0f, make_nn_pixel_shuffle},
     {"nn_pixel_shuffle_tx", 0.0f, make_nn_pixel_shuffle},
     {"nn_resize", 1e-5f, make_nn_resize},
@@ -659,6 +676,9 @@ const OpCaseDef op_cases[] = {
     {"nn_copy", 0.0f, make_nn_copy},
     {"nn_binary", 1e-5f, make_nn_binary},
     {"nn_binary_tx", 1e-5f, make_nn_binary},
+    /* fp16 outputs: within half an fp16 ulp of the fp32 result (2^-11 relative) */
+    {"nn_binary_f16", 1e-3f, make_nn_binary},
+    {"nn_binary_tx_f16", 1e-3f, make_nn_binary},
     {"nn_warp", 1e-4f, make_nn_warp},
     {"nn_warp_tx", 1e-4f, make_nn_warp},
     {"nn_pad", 1e-5f, make_nn_pad},

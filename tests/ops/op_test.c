@@ -84,6 +84,7 @@ static int case_data_make(const OpInfo *op, const OpCaseDef *def, int size, int 
         case_fill(&rng, cd->k.shape[i], cd->k.lo[i], cd->k.hi[i], cd->k.smooth[i], cd->host[i]);
         if (cd->k.fill)
             cd->k.fill(&rng, &cd->k, i, cd->host);
+        case_round_half(op, i, cd->k.shape[i], cd->host[i]);
     }
     return 0;
 }
@@ -99,7 +100,8 @@ static int run_case(Device *d, const OpInfo *op, const CaseData *cd, float **out
     for (int i = 0; i < cd->k.num_tensors && err >= 0; i++) {
         const int *s = cd->k.shape[i];
         ptrs[i] = &tensors[i];
-        if ((err = device_tensor(d, &tensors[i], s[0], s[1], s[2])) >= 0)
+        if ((err = device_tensor_typed(d, &tensors[i], s[0], s[1], s[2],
+                                       device_op_tensor_type(d, op, i))) >= 0)
             err = device_upload(d, &tensors[i], cd->host[i]);
     }
     if (err >= 0 && (err = device_finish(d)) >= 0) {
@@ -156,6 +158,8 @@ static int bench_op(Device *cpu, Device *gpu, const OpInfo *op, const OpCaseDef 
             case_fill(&rng, cd.k.shape[i], cd.k.lo[i], cd.k.hi[i], cd.k.smooth[i], cd.host[i]);
         if (err >= 0 && cd.k.fill)
             cd.k.fill(&rng, &cd.k, i, cd.host);
+        if (err >= 0)
+            case_round_half(op, i, cd.k.shape[i], cd.host[i]);
     }
     if (err >= 0 && alloc_outputs(&cd, out) < 0)
         err = -ENOMEM;
@@ -361,8 +365,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (vulkan && !device_supports(gpu, op)) {
-            printf("skip %-20s needs subgroups of %d+ invocations with ballot\n", op->name,
-                   op->min_subgroup_size);
+            printf("skip %-20s %s\n", op->name, case_unsupported_reason(op));
             continue;
         }
         if (bench)

@@ -20,10 +20,12 @@
 #include <string.h>
 
 #include "core/device.h"
+#include "core/half.h"
 #include "gpu/gpu_device.h"
 #include "ops/add_scaled.h"
 #include "ops/downsample.h"
 #include "ops/median.h"
+#include "ops/nn_unary.h"
 #include "ops/resize.h"
 #include "ops/warp.h"
 #include "weft/weft.h"
@@ -78,6 +80,44 @@ static int round_trip(Device *d, int c, int h, int w)
     CHECK(!memcmp(in, out, n * sizeof(float)));
 done:
     device_tensor_free(&t);
+    free(in);
+    free(out);
+    return failures;
+}
+
+/* fp16 tensors (Device.storage16): uploads round each float to the nearest half, downloads
+ * give exactly those values back; device_copy counts elements of 2 bytes (odd offsets
+ * too); mixing element types is refused, and the C path has no fp16 tensors. */
+static int half_tensors(Device *gpu, Device *cpu, int c, int h, int w)
+{
+    int failures = 0;
+    const size_t plane = (size_t)h * w, n = c * plane;
+    WeftTensor a = {0}, b = {0}, f32 = {0}, on_cpu = {0};
+    float *in = random_floats(n, -70000, 70000), *out = calloc(n, sizeof(float));
+    CHECK(in && out);
+    in[0] = 1.0f + 1.0f / 4096; /* a tie: rounds to even (1.0) */
+    in[n - 1] = 3e-8f;          /* a subnormal half */
+    CHECK(device_tensor_typed(gpu, &a, c, h, w, TENSOR_F16) == 0 && a.type == TENSOR_F16);
+    CHECK(device_tensor_typed(gpu, &b, c, h, w, TENSOR_F16) == 0);
+    CHECK(device_upload(gpu, &a, in) == 0 && device_download(gpu, &a, out) == 0);
+    for (size_t i = 0; i < n; i++)
+        CHECK(out[i] == half_to_float(float_to_half(in[i])));
+    CHECK(out[0] == 1.0f && out[n - 1] > 0.0f && (fabsf(out[1]) < 65505.0f || isinf(out[1])));
+    /* b = a shifted by one element, in two ranges from an odd element offset */
+    CHECK(device_upload(gpu, &b, in) == 0);
+    CHECK(device_copy(gpu, &a, 1, &b, 0, plane) == 0);
+    CHECK(device_copy(gpu, &a, plane + 1, &b, plane, n - plane - 1) == 0);
+    CHECK(device_download(gpu, &b, in) == 0);
+    for (size_t i = 0; i + 1 < n; i++)
+        CHECK(in[i] == out[i + 1]);
+    CHECK(device_tensor(gpu, &f32, c, h, w) == 0);
+    CHECK(device_copy(gpu, &a, 0, &f32, 0, plane) == -EINVAL);
+    CHECK(op_nn_unary(gpu, &a, NN_UNARY_LEAKY, 0.5f, &f32) == -EINVAL); /* types differ */
+    CHECK(device_tensor_typed(cpu, &on_cpu, c, h, w, TENSOR_F16) == -ENOTSUP && !on_cpu.dev);
+done:
+    device_tensor_free(&a);
+    device_tensor_free(&b);
+    device_tensor_free(&f32);
     free(in);
     free(out);
     return failures;
@@ -262,6 +302,12 @@ static int test_device(Log *log)
     CHECK(round_trip(gpu, 3, 1100, 1000) == 0);
     CHECK(round_trip(gpu, 2, 61, 97) == 0);
     CHECK(copy_between_ops(gpu, cpu) == 0);
+    if (gpu->storage16) {
+        CHECK(half_tensors(gpu, cpu, 3, 17, 33) == 0);
+        CHECK(half_tensors(gpu, cpu, 3, 1100, 1000) == 0); /* staging growth */
+    } else {
+        printf("fp16 tensors: not tested (the device has no 16-bit storage buffers)\n");
+    }
 
     /* a batch of chained ops, against the CPU */
     const int c = 3, h = 61, w = 97;

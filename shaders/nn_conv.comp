@@ -7,11 +7,13 @@
 // is what CPU-hosted drivers (lavapipe) need, where each load is an expensive gather.
 // The grid's x counts groups of 4 pixels (see nn_conv_grid()).
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
+layout(std430, set = 0, binding = 0) readonly buffer In { NN_T src[]; };
 layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) readonly buffer Res { float res[]; };
-layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Res { NN_T res[]; };
+layout(std430, set = 0, binding = 4) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params {
     int cin, h, w, cout, oh, ow, stride, act;
     float slope;
@@ -33,7 +35,7 @@ layout(push_constant) uniform Params {
             int rbase = base + iy * p.w;                                                   \
             [[unroll]] for (int k = 0; k < 3 + 3 * S; k++) {                               \
                 int ix = x0 * S - 1 + k;                                                   \
-                v[k] = row_ok && ix >= 0 && ix < p.w ? src[rbase + ix] : 0.0;              \
+                v[k] = row_ok && ix >= 0 && ix < p.w ? NN_LOAD(src[rbase + ix]) : 0.0;     \
             }                                                                              \
             [[unroll]] for (int kx = 0; kx < 3; kx++) {                                    \
                 vec4 px = vec4(v[kx], v[kx + S], v[kx + 2 * S], v[kx + 3 * S]);            \
@@ -81,11 +83,11 @@ void main()
                 val = p.act == 1 ? 0.0 : val * p.slope;
             int at = (oc * p.oh + y) * p.ow + x0 + i;
             if (p.has_res != 0) {
-                val += res[at];
+                val += NN_LOAD(res[at]);
                 if (p.res_act != 0 && val < 0.0)
                     val = p.res_act == 1 ? 0.0 : val * p.res_slope;
             }
-            dst[at] = val;
+            dst[at] = NN_STORE(val);
         }
     }
 }

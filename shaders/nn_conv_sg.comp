@@ -19,11 +19,13 @@
 // Invocations past the image still run (no early return): their lanes load weights for
 // the others; their own reads are masked and their writes skipped.
 layout(local_size_x = 8, local_size_y = 1, local_size_z = 1) in;
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
 layout(set = 0, binding = 0) uniform samplerBuffer src4;
 layout(set = 0, binding = 1) uniform samplerBuffer wt4;
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) readonly buffer Res { float res[]; };
-layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Res { NN_T res[]; };
+layout(std430, set = 0, binding = 4) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params {
     int cin, h, w, cout, oh, ow, stride, act;
     float slope;
@@ -134,11 +136,11 @@ void main()
                     val = p.act == 1 ? 0.0 : val * p.slope;
                 int at = (oc * p.oh + y) * p.ow + x0 + i;
                 if (p.has_res != 0) {
-                    val += res[at];
+                    val += NN_LOAD(res[at]);
                     if (p.res_act != 0 && val < 0.0)
                         val = p.res_act == 1 ? 0.0 : val * p.res_slope;
                 }
-                dst[at] = val;
+                dst[at] = NN_STORE(val);
             }
         }
     }

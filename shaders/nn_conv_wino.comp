@@ -6,11 +6,13 @@
 // Vulkan; this shader keeps the op's contract on every device and is checked against the C
 // path.)
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
+layout(std430, set = 0, binding = 0) readonly buffer In { NN_T src[]; };
 layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) readonly buffer Res { float res[]; };
-layout(std430, set = 0, binding = 4) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Res { NN_T res[]; };
+layout(std430, set = 0, binding = 4) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params {
     int cin, h, w, cout, act;
     float slope;
@@ -52,7 +54,7 @@ void main()
             [[unroll]] for (int c = 0; c < 8; c++) {
                 int y = 6 * ty - 1 + r, x = 6 * tx - 1 + c;
                 d[8 * r + c] = y >= 0 && y < p.h && x >= 0 && x < p.w
-                                   ? src[ic * plane + y * p.w + x] : 0.0;
+                                   ? NN_LOAD(src[ic * plane + y * p.w + x]) : 0.0;
             }
         float e[64]; // B^T d
         [[unroll]] for (int i = 0; i < 8; i++)
@@ -101,11 +103,11 @@ void main()
                 if (p.act != 0 && val < 0.0)
                     val = p.act == 1 ? 0.0 : val * p.slope;
                 if (p.has_res != 0) {
-                    val += res[at];
+                    val += NN_LOAD(res[at]);
                     if (p.res_act != 0 && val < 0.0)
                         val = p.res_act == 1 ? 0.0 : val * p.res_slope;
                 }
-                dst[at] = val;
+                dst[at] = NN_STORE(val);
             }
         }
     }

@@ -9,10 +9,12 @@
 // row's end have nothing to do (the op's grid may be 2 ceil(w / PX) wide; a wider one
 // costs only idle invocations).
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
+layout(std430, set = 0, binding = 0) readonly buffer In { NN_T src[]; };
 layout(std430, set = 0, binding = 1) readonly buffer W { vec4 wt[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params { int cin, h, w, cout, act; float slope; } p;
 
 #define PX 4
@@ -46,8 +48,8 @@ void main()
         [[unroll]] for (int m = 0; m < PX + 1; m++) {
             int ix = first + m;
             bool col = ix >= 0 && ix < p.w;
-            v0[m] = r0 && col ? src[base + iy0 * p.w + ix] : 0.0;
-            v1[m] = r1 && col ? src[base + iy1 * p.w + ix] : 0.0;
+            v0[m] = r0 && col ? NN_LOAD(src[base + iy0 * p.w + ix]) : 0.0;
+            v1[m] = r1 && col ? NN_LOAD(src[base + iy1 * p.w + ix]) : 0.0;
         }
         vec4 w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2], w3 = wt[wi + 3];
         vec4 w4 = wt[wi + 4], w5 = wt[wi + 5], w6 = wt[wi + 6], w7 = wt[wi + 7];
@@ -70,7 +72,7 @@ void main()
             float v = r[o] + bias[oc];
             if (p.act != 0 && v < 0.0)
                 v = p.act == 1 ? 0.0 : v * p.slope;
-            dst[(oc * oh + oy) * ow + ox] = v;
+            dst[(oc * oh + oy) * ow + ox] = NN_STORE(v);
         }
     }
 }

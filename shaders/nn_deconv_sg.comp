@@ -13,10 +13,12 @@
 // Input and weights are vec4 texel buffers and invocations are numbered along the rows
 // (one subgroup per workgroup), as in nn_conv_sg.comp and for the same reasons.
 layout(local_size_x = 8, local_size_y = 1, local_size_z = 1) in;
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
 layout(set = 0, binding = 0) uniform samplerBuffer src4;
 layout(set = 0, binding = 1) uniform samplerBuffer wt4;
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, set = 0, binding = 3) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 3) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params { int cin, h, w, cout, act; float slope; } p;
 
 #define PX 16 // pixels per invocation: the grid's x counts groups of PX (nn_deconv_sg_grid())
@@ -109,7 +111,7 @@ void main()
                 float v = acc[q][k][c] + bo;
                 if (p.act != 0 && v < 0.0)
                     v = p.act == 1 ? 0.0 : v * p.slope;
-                dst[(oc * oh + oy) * ow + 2 * (j0 + k) + px] = v;
+                dst[(oc * oh + oy) * ow + 2 * (j0 + k) + px] = NN_STORE(v);
             }
         }
     }

@@ -3,16 +3,18 @@
 // Built twice (shaders/meson.build): with TEXEL_INPUTS as nn_resize_tx, input read as a texel
 // buffer (for CPU-hosted drivers).
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
 #ifdef TEXEL_INPUTS
 #extension GL_GOOGLE_include_directive : require
 #include "texel_inputs.glsl"
 layout(set = 0, binding = 0) uniform samplerBuffer src4;
 #define SRC(i) TEXEL_AT(src4, i)
 #else
-layout(std430, set = 0, binding = 0) readonly buffer In { float src[]; };
-#define SRC(i) src[i]
+layout(std430, set = 0, binding = 0) readonly buffer In { NN_T src[]; };
+#define SRC(i) NN_LOAD(src[i])
 #endif
-layout(std430, set = 0, binding = 1) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 1) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params { int c, h, w, oh, ow; float scale_y, scale_x; } p;
 
 void coeff(int d, float scale, int n, out int s0, out int s1, out float frac)
@@ -49,5 +51,5 @@ void main()
     precise float top = v00 * (1.0 - fx) + v01 * fx;
     precise float bot = v10 * (1.0 - fx) + v11 * fx;
     precise float v = top * (1.0 - fy) + bot * fy;
-    dst[(c * p.oh + oy) * p.ow + ox] = v;
+    dst[(c * p.oh + oy) * p.ow + ox] = NN_STORE(v);
 }

@@ -4,6 +4,8 @@
 // TEXEL_INPUTS nn_warp_tx, for CPU-hosted drivers: inputs read as texel buffers and an
 // invocation per pixel for every channel (its flow read once).
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+#extension GL_GOOGLE_include_directive : require
+#include "nn_storage.glsl" // NN_F16 (the _f16 op): fp16 activations
 #ifdef TEXEL_INPUTS
 #extension GL_GOOGLE_include_directive : require
 #include "texel_inputs.glsl"
@@ -12,12 +14,12 @@ layout(set = 0, binding = 1) uniform samplerBuffer flow4;
 #define IMG(i) TEXEL_AT(img4, i)
 #define FLOW(i) TEXEL_AT(flow4, i)
 #else
-layout(std430, set = 0, binding = 0) readonly buffer Img { float img[]; };
-layout(std430, set = 0, binding = 1) readonly buffer Flow { float flow[]; };
-#define IMG(i) img[i]
-#define FLOW(i) flow[i]
+layout(std430, set = 0, binding = 0) readonly buffer Img { NN_T img[]; };
+layout(std430, set = 0, binding = 1) readonly buffer Flow { NN_T flow[]; };
+#define IMG(i) NN_LOAD(img[i])
+#define FLOW(i) NN_LOAD(flow[i])
 #endif
-layout(std430, set = 0, binding = 2) writeonly buffer Out { float dst[]; };
+layout(std430, set = 0, binding = 2) writeonly buffer Out { NN_T dst[]; };
 layout(push_constant) uniform Params { int c, h, w; } p;
 
 void main()
@@ -46,6 +48,6 @@ void main()
         precise float v4 = v0 * (1.0 - alpha) + v1 * alpha;
         precise float v5 = v2 * (1.0 - alpha) + v3 * alpha;
         precise float v = v4 * (1.0 - beta) + v5 * beta;
-        dst[base + i] = v;
+        dst[base + i] = NN_STORE(v);
     }
 }

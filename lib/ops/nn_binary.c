@@ -94,10 +94,8 @@ int op_nn_binary(Device *d, int op, WeftTensor *a, float coef_a, WeftTensor *b, 
                           .coef_a = coef_a,
                           .coef_b = coef_b};
     /* the scalar form binds a in b's place: the shader never reads it */
-    const OpInfo *info;
-    if (out->type == TENSOR_F16)
-        info = d->cpu_hosted ? &op_info_nn_binary_tx_f16 : &op_info_nn_binary_f16;
-    else
-        info = d->cpu_hosted ? &op_info_nn_binary_tx : &op_info_nn_binary;
+    const OpInfo *info =
+        op_variant(d->cpu_hosted, out->type == TENSOR_F16, &op_info_nn_binary,
+                   &op_info_nn_binary_tx, &op_info_nn_binary_f16, &op_info_nn_binary_tx_f16);
     return device_run(d, info, &p, (WeftTensor *[]){a, b ? b : a, out});
 }

@@ -151,15 +151,18 @@ static void nn_conv_grid(const void *params, WeftTensor *const *t, uint32_t grid
     grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
 }
 
-const OpInfo op_info_nn_conv = {
-    .name = "nn_conv",
-    .num_tensors = 5,
-    .params_size = sizeof(OpNnConvParams),
-    .rows = nn_conv_rows,
-    .cpu = nn_conv_cpu,
-    .grid = nn_conv_grid,
-    .local = {64, 1, 1},
-};
+/* fp16 tensors of the _f16 variants: input, residual (or the input in its place), output */
+#define NN_CONV_HALVES (1u << 0 | 1u << 3 | 1u << 4)
+
+/* nn_conv and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_CONV_INFO_BASE(NAME, HALVES)                                                            \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 5, .params_size = sizeof(OpNnConvParams),                     \
+        .rows = nn_conv_rows, .cpu = nn_conv_cpu, .grid = nn_conv_grid, .local = {64, 1, 1},       \
+        .half_tensors = HALVES,                                                                    \
+    }
+const OpInfo op_info_nn_conv = NN_CONV_INFO_BASE("nn_conv", 0);
+const OpInfo op_info_nn_conv_f16 = NN_CONV_INFO_BASE("nn_conv_f16", NN_CONV_HALVES);
 
 /* The subgroup variant (shaders/nn_conv_sg.comp): 16 pixels x 16 channels per invocation,
  * invocations numbered along the rows (n = y * groups + group) in x, continued in y where
@@ -175,17 +178,15 @@ static void nn_conv_sg_grid(const void *params, WeftTensor *const *t, uint32_t g
     grid[2] = (uint32_t)((blocks + 1) / 2);
 }
 
-const OpInfo op_info_nn_conv_sg = {
-    .name = "nn_conv_sg",
-    .num_tensors = 5,
-    .params_size = sizeof(OpNnConvParams),
-    .rows = nn_conv_rows,
-    .cpu = nn_conv_cpu,
-    .grid = nn_conv_sg_grid,
-    .local = {8, 1, 1},
-    .min_subgroup_size = 8,
-    .texel_tensors = 1u << 0 | 1u << 1, /* input and weights */
-};
+/* nn_conv_sg and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_CONV_INFO_SG(NAME, HALVES)                                                              \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 5, .params_size = sizeof(OpNnConvParams),                     \
+        .rows = nn_conv_rows, .cpu = nn_conv_cpu, .grid = nn_conv_sg_grid, .local = {8, 1, 1},     \
+        .min_subgroup_size = 8, .texel_tensors = 1u << 0 | 1u << 1, .half_tensors = HALVES,        \
+    }
+const OpInfo op_info_nn_conv_sg = NN_CONV_INFO_SG("nn_conv_sg", 0);
+const OpInfo op_info_nn_conv_sg_f16 = NN_CONV_INFO_SG("nn_conv_sg_f16", NN_CONV_HALVES);
 
 int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int stride,
                    int act, float slope, WeftTensor *residual, int res_act, float res_slope,
@@ -215,9 +216,11 @@ int op_nn_conv_res(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *b
                         .res_slope = res_slope};
     /* the subgroup shader shares weights between 8 lanes of a subgroup and keeps 256
      * accumulators per invocation: made for CPU-hosted drivers (a GPU would spill them) */
-    const OpInfo *op = d->cpu_hosted && device_supports(d, &op_info_nn_conv_sg)
-                           ? &op_info_nn_conv_sg
-                           : &op_info_nn_conv;
+    int half = out->type == TENSOR_F16;
+    const OpInfo *sg = half ? &op_info_nn_conv_sg_f16 : &op_info_nn_conv_sg;
+    const OpInfo *op = d->cpu_hosted && device_supports(d, sg) ? sg
+                       : half                                  ? &op_info_nn_conv_f16
+                                                               : &op_info_nn_conv;
     /* without a residual, binding 3 is the input (never read) */
     return device_run(d, op, &p,
                       (WeftTensor *[]){in, weights, bias, residual ? residual : in, out});

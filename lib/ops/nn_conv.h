@@ -26,6 +26,8 @@ extern const OpInfo op_info_nn_conv;
 /* The same op by a shader for devices with subgroups of 8+ invocations and ballot
  * (Device.subgroup_size); op_nn_conv() picks it on CPU-hosted drivers (Device.cpu_hosted). */
 extern const OpInfo op_info_nn_conv_sg;
+extern const OpInfo op_info_nn_conv_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_conv_sg_f16; /* fp16 activations (Device.storage16) */
 size_t nn_conv_packed_count(int cout, int cin);
 /* w: [cout][cin][3][3] as stored by ncnn and .weft. */
 void nn_conv_pack(const float *w, int cout, int cin, float *packed);

@@ -313,15 +313,16 @@ static void nn_conv_wino_grid(const void *params, WeftTensor *const *t, uint32_t
     grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
 }
 
-const OpInfo op_info_nn_conv_wino = {
-    .name = "nn_conv_wino",
-    .num_tensors = 5,
-    .params_size = sizeof(OpNnConvWinoParams),
-    .rows = nn_conv_wino_rows,
-    .cpu = nn_conv_wino_cpu,
-    .grid = nn_conv_wino_grid,
-    .local = {8, 8, 1},
-};
+/* The op and its fp16-activation variant (the shader built with NN_F16). */
+#define NN_CONV_WINO_INFO(NAME, HALVES)                                                            \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 5, .params_size = sizeof(OpNnConvWinoParams),                 \
+        .rows = nn_conv_wino_rows, .cpu = nn_conv_wino_cpu, .grid = nn_conv_wino_grid,             \
+        .local = {8, 8, 1}, .half_tensors = HALVES,                                                \
+    }
+const OpInfo op_info_nn_conv_wino = NN_CONV_WINO_INFO("nn_conv_wino", 0);
+const OpInfo op_info_nn_conv_wino_f16 = NN_CONV_WINO_INFO(
+    "nn_conv_wino_f16", (1u << 0 | 1u << 3 | 1u << 4) /* input, residual, output */);
 
 int op_nn_conv_wino(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
                     float slope, WeftTensor *residual, int res_act, float res_slope,
@@ -344,6 +345,7 @@ int op_nn_conv_wino(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *
                             .has_res = residual != NULL,
                             .res_act = res_act,
                             .res_slope = res_slope};
-    return device_run(d, &op_info_nn_conv_wino, &p,
-                      (WeftTensor *[]){in, weights, bias, residual ? residual : in, out});
+    return device_run(d,
+                      out->type == TENSOR_F16 ? &op_info_nn_conv_wino_f16 : &op_info_nn_conv_wino,
+                      &p, (WeftTensor *[]){in, weights, bias, residual ? residual : in, out});
 }

@@ -41,6 +41,7 @@ typedef struct OpNnConvWinoParams {
 } OpNnConvWinoParams;
 
 extern const OpInfo op_info_nn_conv_wino;
+extern const OpInfo op_info_nn_conv_wino_f16; /* fp16 activations (Device.storage16) */
 size_t nn_conv_wino_packed_count(int cout, int cin);
 /* w: [cout][cin][3][3]. */
 void nn_conv_wino_pack(const float *w, int cout, int cin, float *packed);

@@ -30,15 +30,15 @@ static void nn_copy_grid(const void *params, WeftTensor *const *t, uint32_t grid
     grid[2] = (uint32_t)p->n;
 }
 
-const OpInfo op_info_nn_copy = {
-    .name = "nn_copy",
-    .num_tensors = 2,
-    .params_size = sizeof(OpNnCopyParams),
-    .rows = nn_copy_rows,
-    .cpu = nn_copy_cpu,
-    .grid = nn_copy_grid,
-    .local = {16, 16, 1},
-};
+/* The op and its fp16 variant (the shader built with NN_F16). */
+#define NN_COPY_INFO(NAME, HALVES)                                                                 \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnCopyParams),                     \
+        .rows = nn_copy_rows, .cpu = nn_copy_cpu, .grid = nn_copy_grid, .local = {16, 16, 1},      \
+        .half_tensors = HALVES,                                                                    \
+    }
+const OpInfo op_info_nn_copy = NN_COPY_INFO("nn_copy", 0);
+const OpInfo op_info_nn_copy_f16 = NN_COPY_INFO("nn_copy_f16", 3u);
 
 int op_nn_copy(Device *d, WeftTensor *in, int src_c, int n, WeftTensor *out, int dst_c)
 {
@@ -59,5 +59,6 @@ int op_nn_copy(Device *d, WeftTensor *in, int src_c, int n, WeftTensor *out, int
                         .src_c = src_c,
                         .out_c = out->c,
                         .dst_c = dst_c};
-    return device_run(d, &op_info_nn_copy, &p, (WeftTensor *[]){in, out});
+    return device_run(d, out->type == TENSOR_F16 ? &op_info_nn_copy_f16 : &op_info_nn_copy, &p,
+                      (WeftTensor *[]){in, out});
 }

@@ -13,6 +13,7 @@ typedef struct OpNnCopyParams {
 } OpNnCopyParams;
 
 extern const OpInfo op_info_nn_copy;
+extern const OpInfo op_info_nn_copy_f16; /* fp16 activations (Device.storage16) */
 int op_nn_copy(Device *d, WeftTensor *in, int src_c, int n, WeftTensor *out, int dst_c);
 
 #endif

@@ -148,15 +148,18 @@ static void nn_deconv_grid(const void *params, WeftTensor *const *t, uint32_t gr
     grid[2] = (uint32_t)((p->cout + NN_CONV_OB - 1) / NN_CONV_OB);
 }
 
-const OpInfo op_info_nn_deconv = {
-    .name = "nn_deconv",
-    .num_tensors = 4,
-    .params_size = sizeof(OpNnDeconvParams),
-    .rows = nn_deconv_rows,
-    .cpu = nn_deconv_cpu,
-    .grid = nn_deconv_grid,
-    .local = {8, 8, 1},
-};
+/* fp16 tensors of the _f16 variants: input and output */
+#define NN_DECONV_HALVES (1u << 0 | 1u << 3)
+
+/* nn_deconv and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_DECONV_INFO_BASE(NAME, HALVES)                                                          \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 4, .params_size = sizeof(OpNnDeconvParams),                   \
+        .rows = nn_deconv_rows, .cpu = nn_deconv_cpu, .grid = nn_deconv_grid, .local = {8, 8, 1},  \
+        .half_tensors = HALVES,                                                                    \
+    }
+const OpInfo op_info_nn_deconv = NN_DECONV_INFO_BASE("nn_deconv", 0);
+const OpInfo op_info_nn_deconv_f16 = NN_DECONV_INFO_BASE("nn_deconv_f16", NN_DECONV_HALVES);
 
 /* The subgroup variant (shaders/nn_deconv_sg.comp): 16 pixels of one output parity x 16
  * channels per invocation; a workgroup (one subgroup of 8) has one parity and one pair of
@@ -173,17 +176,16 @@ static void nn_deconv_sg_grid(const void *params, WeftTensor *const *t, uint32_t
     grid[2] = (uint32_t)((blocks + 1) / 2 * 4);
 }
 
-const OpInfo op_info_nn_deconv_sg = {
-    .name = "nn_deconv_sg",
-    .num_tensors = 4,
-    .params_size = sizeof(OpNnDeconvParams),
-    .rows = nn_deconv_rows,
-    .cpu = nn_deconv_cpu,
-    .grid = nn_deconv_sg_grid,
-    .local = {8, 1, 1},
-    .min_subgroup_size = 8,
-    .texel_tensors = 1u << 0 | 1u << 1, /* input and weights */
-};
+/* nn_deconv_sg and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_DECONV_INFO_SG(NAME, HALVES)                                                            \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 4, .params_size = sizeof(OpNnDeconvParams),                   \
+        .rows = nn_deconv_rows, .cpu = nn_deconv_cpu, .grid = nn_deconv_sg_grid,                   \
+        .local = {8, 1, 1}, .min_subgroup_size = 8, .texel_tensors = 1u << 0 | 1u << 1,            \
+        .half_tensors = HALVES,                                                                    \
+    }
+const OpInfo op_info_nn_deconv_sg = NN_DECONV_INFO_SG("nn_deconv_sg", 0);
+const OpInfo op_info_nn_deconv_sg_f16 = NN_DECONV_INFO_SG("nn_deconv_sg_f16", NN_DECONV_HALVES);
 
 int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bias, int act,
                  float slope, WeftTensor *out)
@@ -196,8 +198,10 @@ int op_nn_deconv(Device *d, WeftTensor *in, WeftTensor *weights, WeftTensor *bia
     OpNnDeconvParams p = {
         .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .act = act, .slope = slope};
     /* as op_nn_conv_res(): the subgroup variant on CPU-hosted drivers only */
-    const OpInfo *op = d->cpu_hosted && device_supports(d, &op_info_nn_deconv_sg)
-                           ? &op_info_nn_deconv_sg
-                           : &op_info_nn_deconv;
+    int half = out->type == TENSOR_F16;
+    const OpInfo *sg = half ? &op_info_nn_deconv_sg_f16 : &op_info_nn_deconv_sg;
+    const OpInfo *op = d->cpu_hosted && device_supports(d, sg) ? sg
+                       : half                                  ? &op_info_nn_deconv_f16
+                                                               : &op_info_nn_deconv;
     return device_run(d, op, &p, (WeftTensor *[]){in, weights, bias, out});
 }

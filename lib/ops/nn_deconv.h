@@ -23,6 +23,8 @@ extern const OpInfo op_info_nn_deconv;
 /* The same op by a shader for devices with subgroups of 8+ invocations and ballot
  * (Device.subgroup_size); op_nn_deconv() picks it on CPU-hosted drivers (Device.cpu_hosted). */
 extern const OpInfo op_info_nn_deconv_sg;
+extern const OpInfo op_info_nn_deconv_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_deconv_sg_f16; /* fp16 activations (Device.storage16) */
 size_t nn_deconv_packed_count(int cout, int cin);
 /* w: [cout][cin][4][4]. */
 void nn_deconv_pack(const float *w, int cout, int cin, float *packed);

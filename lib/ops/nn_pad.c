@@ -46,14 +46,20 @@ static void nn_pad_grid(const void *params, WeftTensor *const *t, uint32_t grid[
 
 /* The op and its texel-input variant (shaders/nn_pad.comp built with TEXEL_INPUTS, for
  * CPU-hosted drivers) differ only in name and binding types. */
-#define NN_PAD_INFO(NAME, TEXELS)                                                                  \
+#define NN_PAD_INFO(NAME, TEXELS, HALVES)                                                          \
     {                                                                                              \
         .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnPadParams), .rows = nn_pad_rows, \
         .cpu = nn_pad_cpu, .grid = nn_pad_grid, .local = {16, 16, 1}, .texel_tensors = TEXELS,     \
+        .half_tensors = HALVES,                                                                    \
     }
 
-const OpInfo op_info_nn_pad = NN_PAD_INFO("nn_pad", 0);
-const OpInfo op_info_nn_pad_tx = NN_PAD_INFO("nn_pad_tx", 1u << 0); /* input */
+const OpInfo op_info_nn_pad = NN_PAD_INFO("nn_pad", 0, 0);
+const OpInfo op_info_nn_pad_tx = NN_PAD_INFO("nn_pad_tx", 1u << 0, 0); /* input */
+/* a picture into an fp16 network input, and an fp16 network output into a picture */
+const OpInfo op_info_nn_pad_f16 = NN_PAD_INFO("nn_pad_f16", 0, 1u << 1);
+const OpInfo op_info_nn_pad_tx_f16 = NN_PAD_INFO("nn_pad_tx_f16", 1u << 0, 1u << 1);
+const OpInfo op_info_nn_pad_out_f16 = NN_PAD_INFO("nn_pad_out_f16", 0, 1u << 0);
+const OpInfo op_info_nn_pad_out_tx_f16 = NN_PAD_INFO("nn_pad_out_tx_f16", 1u << 0, 1u << 0);
 
 int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], WeftTensor *out)
 {
@@ -64,6 +70,14 @@ int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], W
         .cin = in->c, .h = in->h, .w = in->w, .cout = out->c, .oh = out->h, .ow = out->w};
     memcpy(p.m, m ? m : identity, sizeof(p.m));
     memcpy(p.off, off ? off : zero, sizeof(p.off));
-    return device_run(d, d->cpu_hosted ? &op_info_nn_pad_tx : &op_info_nn_pad, &p,
-                      (WeftTensor *[]){in, out});
+    const OpInfo *op;
+    if (in->type == TENSOR_F16 && out->type == TENSOR_F16)
+        return -EINVAL; /* fp16 on one side only: the picture's is fp32 */
+    if (out->type == TENSOR_F16)
+        op = d->cpu_hosted ? &op_info_nn_pad_tx_f16 : &op_info_nn_pad_f16;
+    else if (in->type == TENSOR_F16)
+        op = d->cpu_hosted ? &op_info_nn_pad_out_tx_f16 : &op_info_nn_pad_out_f16;
+    else
+        op = d->cpu_hosted ? &op_info_nn_pad_tx : &op_info_nn_pad;
+    return device_run(d, op, &p, (WeftTensor *[]){in, out});
 }

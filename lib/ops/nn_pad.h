@@ -19,6 +19,10 @@ typedef struct OpNnPadParams {
 
 extern const OpInfo op_info_nn_pad;
 extern const OpInfo op_info_nn_pad_tx; /* texel-buffer input, for CPU-hosted drivers */
+extern const OpInfo op_info_nn_pad_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_pad_tx_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_pad_out_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_pad_out_tx_f16; /* fp16 activations (Device.storage16) */
 /* m, off: NULL for identity. */
 int op_nn_pad(Device *d, WeftTensor *in, const float m[9], const float off[3], WeftTensor *out);
 

@@ -35,16 +35,18 @@ static void nn_pixel_shuffle_grid(const void *params, WeftTensor *const *t, uint
 
 /* The op and its texel-input variant (shaders/nn_pixel_shuffle.comp built with TEXEL_INPUTS, for
  * CPU-hosted drivers) differ only in name and binding types. */
-#define NN_PIXEL_SHUFFLE_INFO(NAME, TEXELS)                                                        \
+#define NN_PIXEL_SHUFFLE_INFO(NAME, TEXELS, HALVES)                                                \
     {                                                                                              \
         .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnPixelShuffleParams),             \
         .rows = nn_pixel_shuffle_rows, .cpu = nn_pixel_shuffle_cpu, .grid = nn_pixel_shuffle_grid, \
-        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS, .half_tensors = HALVES,                     \
     }
 
-const OpInfo op_info_nn_pixel_shuffle = NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle", 0);
-const OpInfo op_info_nn_pixel_shuffle_tx =
-    NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle_tx", 1u << 0); /* input */
+const OpInfo op_info_nn_pixel_shuffle = NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle", 0, 0);
+const OpInfo op_info_nn_pixel_shuffle_f16 = NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle_f16", 0, 3u);
+const OpInfo op_info_nn_pixel_shuffle_tx = NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle_tx", 1u << 0, 0);
+const OpInfo op_info_nn_pixel_shuffle_tx_f16 =
+    NN_PIXEL_SHUFFLE_INFO("nn_pixel_shuffle_tx_f16", 1u << 0, 3u); /* input */
 
 int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out)
 {
@@ -52,6 +54,9 @@ int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out)
         out->h != in->h * r || out->w != in->w * r)
         return -EINVAL;
     OpNnPixelShuffleParams p = {.c = out->c, .h = in->h, .w = in->w, .r = r};
-    return device_run(d, d->cpu_hosted ? &op_info_nn_pixel_shuffle_tx : &op_info_nn_pixel_shuffle,
+    return device_run(d,
+                      op_variant(d->cpu_hosted, out->type == TENSOR_F16, &op_info_nn_pixel_shuffle,
+                                 &op_info_nn_pixel_shuffle_tx, &op_info_nn_pixel_shuffle_f16,
+                                 &op_info_nn_pixel_shuffle_tx_f16),
                       &p, (WeftTensor *[]){in, out});
 }

@@ -13,6 +13,8 @@ typedef struct OpNnPixelShuffleParams {
 
 extern const OpInfo op_info_nn_pixel_shuffle;
 extern const OpInfo op_info_nn_pixel_shuffle_tx; /* texel-buffer inputs, for CPU-hosted drivers */
+extern const OpInfo op_info_nn_pixel_shuffle_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_pixel_shuffle_tx_f16; /* fp16 activations (Device.storage16) */
 int op_nn_pixel_shuffle(Device *d, WeftTensor *in, int r, WeftTensor *out);
 
 #endif

@@ -105,15 +105,17 @@ static void nn_resize_grid(const void *params, WeftTensor *const *t, uint32_t gr
 
 /* The op and its texel-input variant (shaders/nn_resize.comp built with TEXEL_INPUTS, for
  * CPU-hosted drivers) differ only in name and binding types. */
-#define NN_RESIZE_INFO(NAME, TEXELS)                                                               \
+#define NN_RESIZE_INFO(NAME, TEXELS, HALVES)                                                       \
     {                                                                                              \
         .name = NAME, .num_tensors = 2, .params_size = sizeof(OpNnResizeParams),                   \
         .rows = nn_resize_rows, .cpu = nn_resize_cpu, .grid = nn_resize_grid,                      \
-        .local = {16, 16, 1}, .texel_tensors = TEXELS,                                             \
+        .local = {16, 16, 1}, .texel_tensors = TEXELS, .half_tensors = HALVES,                     \
     }
 
-const OpInfo op_info_nn_resize = NN_RESIZE_INFO("nn_resize", 0);
-const OpInfo op_info_nn_resize_tx = NN_RESIZE_INFO("nn_resize_tx", 1u << 0); /* input */
+const OpInfo op_info_nn_resize = NN_RESIZE_INFO("nn_resize", 0, 0);
+const OpInfo op_info_nn_resize_f16 = NN_RESIZE_INFO("nn_resize_f16", 0, 3u);
+const OpInfo op_info_nn_resize_tx = NN_RESIZE_INFO("nn_resize_tx", 1u << 0, 0);
+const OpInfo op_info_nn_resize_tx_f16 = NN_RESIZE_INFO("nn_resize_tx_f16", 1u << 0, 3u); /* input */
 
 int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out)
 {
@@ -126,6 +128,9 @@ int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out)
                           .ow = out->w,
                           .scale_y = (float)((double)in->h / out->h),
                           .scale_x = (float)((double)in->w / out->w)};
-    return device_run(d, d->cpu_hosted ? &op_info_nn_resize_tx : &op_info_nn_resize, &p,
-                      (WeftTensor *[]){in, out});
+    return device_run(d,
+                      op_variant(d->cpu_hosted, out->type == TENSOR_F16, &op_info_nn_resize,
+                                 &op_info_nn_resize_tx, &op_info_nn_resize_f16,
+                                 &op_info_nn_resize_tx_f16),
+                      &p, (WeftTensor *[]){in, out});
 }

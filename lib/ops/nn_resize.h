@@ -15,6 +15,8 @@ typedef struct OpNnResizeParams {
 
 extern const OpInfo op_info_nn_resize;
 extern const OpInfo op_info_nn_resize_tx; /* texel-buffer inputs, for CPU-hosted drivers */
+extern const OpInfo op_info_nn_resize_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_resize_tx_f16; /* fp16 activations (Device.storage16) */
 int op_nn_resize(Device *d, WeftTensor *in, WeftTensor *out);
 
 #endif

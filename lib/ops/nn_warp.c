@@ -141,15 +141,15 @@ static void nn_warp_grid(const void *params, WeftTensor *const *t, uint32_t grid
     grid[2] = (uint32_t)p->c;
 }
 
-const OpInfo op_info_nn_warp = {
-    .name = "nn_warp",
-    .num_tensors = 3,
-    .params_size = sizeof(OpNnWarpParams),
-    .rows = nn_warp_rows,
-    .cpu = nn_warp_cpu,
-    .grid = nn_warp_grid,
-    .local = {16, 16, 1},
-};
+/* nn_warp and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_WARP_INFO_BASE(NAME, HALVES)                                                            \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 3, .params_size = sizeof(OpNnWarpParams),                     \
+        .rows = nn_warp_rows, .cpu = nn_warp_cpu, .grid = nn_warp_grid, .local = {16, 16, 1},      \
+        .half_tensors = HALVES,                                                                    \
+    }
+const OpInfo op_info_nn_warp = NN_WARP_INFO_BASE("nn_warp", 0);
+const OpInfo op_info_nn_warp_f16 = NN_WARP_INFO_BASE("nn_warp_f16", 7u);
 
 /* Texel-input variant (nn_warp.comp built with TEXEL_INPUTS) for CPU-hosted drivers: an
  * invocation per pixel for all channels. */
@@ -162,16 +162,15 @@ static void nn_warp_tx_grid(const void *params, WeftTensor *const *t, uint32_t g
     grid[2] = 1;
 }
 
-const OpInfo op_info_nn_warp_tx = {
-    .name = "nn_warp_tx",
-    .num_tensors = 3,
-    .params_size = sizeof(OpNnWarpParams),
-    .rows = nn_warp_rows,
-    .cpu = nn_warp_cpu,
-    .grid = nn_warp_tx_grid,
-    .local = {16, 16, 1},
-    .texel_tensors = 1u << 0 | 1u << 1, /* image and flow */
-};
+/* nn_warp_tx and its fp16-activation variant (the shader built with NN_F16) */
+#define NN_WARP_INFO_TX(NAME, HALVES)                                                              \
+    {                                                                                              \
+        .name = NAME, .num_tensors = 3, .params_size = sizeof(OpNnWarpParams),                     \
+        .rows = nn_warp_rows, .cpu = nn_warp_cpu, .grid = nn_warp_tx_grid, .local = {16, 16, 1},   \
+        .texel_tensors = 1u << 0 | 1u << 1, .half_tensors = HALVES,                                \
+    }
+const OpInfo op_info_nn_warp_tx = NN_WARP_INFO_TX("nn_warp_tx", 0);
+const OpInfo op_info_nn_warp_tx_f16 = NN_WARP_INFO_TX("nn_warp_tx_f16", 7u);
 
 int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out)
 {
@@ -180,6 +179,8 @@ int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out)
         out->w != image->w || (size_t)image->w * image->h > INT32_MAX)
         return -EINVAL;
     OpNnWarpParams p = {.c = image->c, .h = image->h, .w = image->w};
-    return device_run(d, d->cpu_hosted ? &op_info_nn_warp_tx : &op_info_nn_warp, &p,
-                      (WeftTensor *[]){image, flow, out});
+    const OpInfo *op =
+        op_variant(d->cpu_hosted, out->type == TENSOR_F16, &op_info_nn_warp, &op_info_nn_warp_tx,
+                   &op_info_nn_warp_f16, &op_info_nn_warp_tx_f16);
+    return device_run(d, op, &p, (WeftTensor *[]){image, flow, out});
 }

@@ -16,6 +16,8 @@ typedef struct OpNnWarpParams {
 
 extern const OpInfo op_info_nn_warp;
 extern const OpInfo op_info_nn_warp_tx; /* texel-buffer inputs, for CPU-hosted drivers */
+extern const OpInfo op_info_nn_warp_f16; /* fp16 activations (Device.storage16) */
+extern const OpInfo op_info_nn_warp_tx_f16; /* fp16 activations (Device.storage16) */
 int op_nn_warp(Device *d, WeftTensor *image, WeftTensor *flow, WeftTensor *out);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct OpInfo {
     /* also the shader's: shaders/<name>.comp, or for an op <base>_tx shaders/<base>.comp
      * built with TEXEL_INPUTS (shaders/meson.build) */
     const char *name;
-    int num_tensors;        /* inputs + outputs, as bound to the shader */
+    int num_tensors; /* inputs + outputs, as bound to the shader */
     size_t params_size;
     /* Number of independent rows the C implementation is split into. */
     int (*rows)(const void *params, WeftTensor *const *t);
@@ -39,7 +39,7 @@ typedef struct OpInfo {
     void (*cpu)(const void *params, WeftTensor *const *t, int row_begin, int row_end);
     /* Invocation counts in x, y, z for the shader (before dividing by local size). */
     void (*grid)(const void *params, WeftTensor *const *t, uint32_t grid[3]);
-    uint32_t local[3];      /* the shader's local_size_x/y/z */
+    uint32_t local[3]; /* the shader's local_size_x/y/z */
     /* > 0: the shader uses subgroup operations (basic, ballot) and needs subgroups of at
      * least this many invocations (Device.subgroup_size); other devices refuse the op. */
     int min_subgroup_size;
@@ -55,6 +55,14 @@ typedef struct OpInfo {
      * is viewed as R16G16B16A16_SFLOAT (4 halves a texel, so the indexing is the same). */
     unsigned half_tensors;
 } OpInfo;
+
+/* Of an op's four shader variants, the one for a device (texel inputs on CPU-hosted drivers)
+ * and for tensors of an element type (fp16: `half`). */
+static inline const OpInfo *op_variant(int cpu_hosted, int half, const OpInfo *plain,
+                                       const OpInfo *tx, const OpInfo *f16, const OpInfo *tx_f16)
+{
+    return half ? (cpu_hosted ? tx_f16 : f16) : (cpu_hosted ? tx : plain);
+}
 
 /* All ops, for the op tests and the conformance runner; NULL-terminated. */
 extern const OpInfo *const op_table[];

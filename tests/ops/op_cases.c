@@ -661,28 +661,45 @@ const OpCaseDef op_cases[] = {
     {"anime_arc", 1e-4f, make_anime_arc},
     {"nn_conv", 1e-4f, make_nn_conv},
     {"nn_conv_sg", 1e-4f, make_nn_conv_sg},
+    /* The _f16 variants: fp16 tensors; their inputs are fp16 values in both paths, so the
+     * outputs differ by their rounding to fp16 (half an ulp: 2^-11 relative) */
+    {"nn_conv_f16", 1e-3f, make_nn_conv},
+    {"nn_conv_sg_f16", 1e-3f, make_nn_conv_sg},
     /* F(6x6, 3x3): transform coefficients up to 32 (A) and 5.25 (B) grow float rounding
      * between the C path's factored transforms and the shader's matrix products, 1.5e-4 of the
      * output here (F(4x4) with weights 8x as large: 4e-5) */
     {"nn_conv_wino", 3e-4f, make_nn_conv_wino},
+    {"nn_conv_wino_f16", 1e-3f, make_nn_conv_wino},
     {"nn_deconv", 1e-4f, make_nn_deconv},
     {"nn_deconv_sg", 1e-4f, make_nn_deconv_sg},
+    {"nn_deconv_f16", 1e-3f, make_nn_deconv},
+    {"nn_deconv_sg_f16", 1e-3f, make_nn_deconv_sg},
     {"nn_unary", 1e-5f, make_nn_unary},
-    {"nn_unary_f16", 1e-3f, make_nn_unary}, /* fp16 storage: half an fp16 ulp */
+    {"nn_unary_f16", 1e-3f, make_nn_unary},
     {"nn_pixel_shuffle", 0.0f, make_nn_pixel_shuffle},
     {"nn_pixel_shuffle_tx", 0.0f, make_nn_pixel_shuffle},
+    {"nn_pixel_shuffle_f16", 0.0f, make_nn_pixel_shuffle}, /* fp16 values moved: exact */
+    {"nn_pixel_shuffle_tx_f16", 0.0f, make_nn_pixel_shuffle},
     {"nn_resize", 1e-5f, make_nn_resize},
     {"nn_resize_tx", 1e-5f, make_nn_resize},
+    {"nn_resize_f16", 1e-3f, make_nn_resize},
+    {"nn_resize_tx_f16", 1e-3f, make_nn_resize},
     {"nn_copy", 0.0f, make_nn_copy},
+    {"nn_copy_f16", 0.0f, make_nn_copy},
     {"nn_binary", 1e-5f, make_nn_binary},
     {"nn_binary_tx", 1e-5f, make_nn_binary},
-    /* fp16 outputs: within half an fp16 ulp of the fp32 result (2^-11 relative) */
     {"nn_binary_f16", 1e-3f, make_nn_binary},
     {"nn_binary_tx_f16", 1e-3f, make_nn_binary},
     {"nn_warp", 1e-4f, make_nn_warp},
     {"nn_warp_tx", 1e-4f, make_nn_warp},
+    {"nn_warp_f16", 1e-3f, make_nn_warp},
+    {"nn_warp_tx_f16", 1e-3f, make_nn_warp},
     {"nn_pad", 1e-5f, make_nn_pad},
     {"nn_pad_tx", 1e-5f, make_nn_pad},
+    {"nn_pad_f16", 1e-3f, make_nn_pad}, /* a picture into fp16 */
+    {"nn_pad_tx_f16", 1e-3f, make_nn_pad},
+    {"nn_pad_out_f16", 1e-5f, make_nn_pad}, /* fp16 into a picture (fp32): as nn_pad */
+    {"nn_pad_out_tx_f16", 1e-5f, make_nn_pad},
     {"warp_homography", 1e-4f, make_warp_homography},
     {NULL, 0, NULL},
 };

@@ -73,6 +73,9 @@ struct NnGraph {
     int planned;
     size_t bytes, bytes_no_reuse;
     size_t limit;
+    /* the blobs' element type (fp16 activations: nn_graph_fp16()) and its size in bytes */
+    TensorType act_type;
+    size_t act_size;
     double macs;
     /* WEFT_NN_PROFILE=1: per-layer wall and process CPU milliseconds summed over runs,
      * printed to stderr when the graph is destroyed */
@@ -376,6 +379,18 @@ static int plan_concats_in_place(NnGraph *g)
     return 0;
 }
 
+int nn_graph_fp16(const Device *d)
+{
+    if (!d || !d->storage16)
+        return 0;
+    const char *v = getenv("WEFT_NN_FP16");
+    if (v && *v)
+        return strcmp(v, "0") != 0;
+    /* lavapipe converts every fp16 texel fetch and store on the CPU: slower there (measured
+     * in nn_bench, notes of issue 9), while a GPU gains memory and bandwidth */
+    return !d->cpu_hosted;
+}
+
 int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
 {
     if (!out || !d || !m)
@@ -387,6 +402,8 @@ int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log)
     g->dev = d;
     g->log = log;
     g->m = m;
+    g->act_type = nn_graph_fp16(d) ? TENSOR_F16 : TENSOR_F32;
+    g->act_size = g->act_type == TENSOR_F16 ? 2 : sizeof(float);
     g->layers = calloc((size_t)(m->n_nodes ? m->n_nodes : 1), sizeof(Layer));
     g->blobs = calloc((size_t)m->n_blobs, sizeof(Blob));
     int err = -ENOMEM;
@@ -731,7 +748,7 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         if (l->kind != L_SPLIT && !l->view) {
             for (int i = 0; i < l->n_writes; i++) {
                 const Blob *wb = &g->blobs[l->writes[i]];
-                g->bytes_no_reuse += (size_t)wb->c * wb->h * wb->w * sizeof(float);
+                g->bytes_no_reuse += (size_t)wb->c * wb->h * wb->w * g->act_size;
                 /* the storage of the blob's root: taken by the first write into it */
                 Blob *b = &g->blobs[wb->root];
                 size_t need = (size_t)b->c * b->h * b->w;
@@ -765,10 +782,10 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
     if (g->limit) {
         size_t total = 0;
         for (int s = 0; s < g->n_slots; s++)
-            total += g->slot_floats[s] * sizeof(float);
+            total += g->slot_floats[s] * g->act_size;
         for (int b = 0; b < m->n_blobs; b++)
             if (g->blobs[b].root == b && known[b] && g->blobs[b].slot == -1)
-                total += (size_t)g->blobs[b].c * g->blobs[b].h * g->blobs[b].w * sizeof(float);
+                total += (size_t)g->blobs[b].c * g->blobs[b].h * g->blobs[b].w * g->act_size;
         if (total > g->limit) {
             err = -E2BIG;
             goto done;
@@ -780,9 +797,9 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
             err = -ENOMEM;
             goto done;
         }
-        if ((err = device_tensor(g->dev, &g->slots[s], 1, 1, (int)f)) < 0)
+        if ((err = device_tensor_typed(g->dev, &g->slots[s], 1, 1, (int)f, g->act_type)) < 0)
             goto done;
-        g->bytes += f * sizeof(float);
+        g->bytes += f * g->act_size;
     }
 
     for (int b = 0; b < m->n_blobs; b++) {
@@ -790,9 +807,9 @@ int nn_graph_plan(NnGraph *g, const int *channels, int h, int w)
         if (bl->root != b || !known[b])
             continue;
         if (bl->slot == -1) {
-            if ((err = device_tensor(g->dev, &bl->own, bl->c, bl->h, bl->w)) < 0)
+            if ((err = device_tensor_typed(g->dev, &bl->own, bl->c, bl->h, bl->w, g->act_type)) < 0)
                 goto done;
-            g->bytes += tensor_count(&bl->own) * sizeof(float);
+            g->bytes += tensor_count(&bl->own) * g->act_size;
             bl->view = bl->own;
         } else if (bl->slot >= 0) {
             bl->view = g->slots[bl->slot];

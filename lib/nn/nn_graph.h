@@ -12,6 +12,10 @@
  * WEFT_NN_PROFILE=1 times every layer (waiting for the device after each): per-layer and
  * per-kind wall and process CPU milliseconds, averaged over the runs, go to stderr when the
  * graph is destroyed (the CPU figure is the one to compare on a loaded machine).
+ *
+ * Activations (every blob) are fp16 where nn_graph_fp16() says so, with the ops' _f16
+ * shaders (fp32 arithmetic); weights stay fp32. Inputs and outputs are uploaded and
+ * downloaded as floats either way (converted on the host).
  */
 #ifndef WEFT_NN_NN_GRAPH_H
 #define WEFT_NN_NN_GRAPH_H
@@ -21,6 +25,11 @@
 #include "nn/nn_model.h"
 
 typedef struct NnGraph NnGraph;
+
+/* Whether a graph on d keeps its activations as fp16: only where d has 16-bit storage
+ * buffers; by default on GPUs but not on CPU-hosted drivers (slower there);
+ * WEFT_NN_FP16=1 forces it on (where the device can), WEFT_NN_FP16=0 off. */
+int nn_graph_fp16(const Device *d);
 
 /* The model must outlive the graph. */
 int nn_graph_create(NnGraph **out, Device *d, const NnModel *m, Log *log);

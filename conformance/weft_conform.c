@@ -378,6 +378,11 @@ static int write_testnet(const char *path)
 }
 
 /* Largest difference between out and the vector's expectation, in its tolerance's terms. */
+/* The test network's tolerance where the graph keeps fp16 activations (nn_graph_fp16():
+ * GPUs with 16-bit storage by default): its vector is made on the C path in fp32, and every
+ * layer's output is rounded to fp16 (2^-11 relative; 4.4e-4 measured on lavapipe). */
+#define NET_F16_TOLERANCE 2e-3
+
 static double vec_compare(const Vector *v, float **out)
 {
     double worst = 0;
@@ -491,12 +496,15 @@ int main(int argc, char **argv)
                 err = run_vector(gpu, index, name, &v, out);
             if (err >= 0)
                 worst = vec_compare(&v, out);
-            int ok = err >= 0 && worst <= v.tolerance;
+            double tolerance = v.tolerance;
+            if (v.kind == VEC_NET && nn_graph_fp16(gpu))
+                tolerance = fmax(tolerance, NET_F16_TOLERANCE);
+            int ok = err >= 0 && worst <= tolerance;
             if (err < 0)
                 printf("FAIL %-20s cannot run: %s\n", files[f], weft_strerror(err));
             else if (!ok || verbose)
                 printf("%s %-20s max difference %.3g (tolerance %.3g)\n", ok ? "ok  " : "FAIL",
-                       v.name, worst, v.tolerance);
+                       v.name, worst, tolerance);
             ok ? passed++ : failed++;
         }
         for (int i = 0; i < MAX_VEC_TENSORS; i++)
